@@ -1,0 +1,115 @@
+/**
+ * One real op-conductor OS process (the daemon run from source through tsx), with its own data directory,
+ * Raft port (behind a FaultProxy), RPC port and log file. kill() is SIGKILL — nothing is flushed, exactly
+ * like a crashed pod — and restart() starts it again on the same directory and ports.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const STOP_GRACE_MS = 10_000;
+
+export interface ConductorProcessOptions {
+  readonly id: string;
+  /** Loopback address this conductor binds and dials from (127.0.0.N). */
+  readonly host: string;
+  readonly raftPort: number;
+  /** The address peers use (the proxy in front of raftPort). */
+  readonly advertised: string;
+  readonly rpcPort: number;
+  readonly metricsPort: number;
+  readonly nodeRpc: string;
+  readonly executionRpc: string;
+  readonly dataDir: string;
+  readonly logDir: string;
+  readonly bootstrap: boolean;
+  readonly paused: boolean;
+  readonly extraArgs?: readonly string[];
+}
+
+export class ConductorProcess {
+  private child: ChildProcess | undefined;
+  private log: WriteStream | undefined;
+  private exitPromise: Promise<number | null> | undefined;
+  starts = 0;
+
+  constructor(readonly opts: ConductorProcessOptions) {}
+
+  get rpcUrl(): string {
+    return `http://${this.opts.host}:${this.opts.rpcPort}`;
+  }
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  args(bootstrap: boolean): string[] {
+    const o = this.opts;
+    return [
+      '--import',
+      'tsx',
+      join(ROOT, 'src/cli/main.ts'),
+      `--consensus.addr=${o.host}`,
+      `--consensus.port=${o.raftPort}`,
+      `--consensus.advertised=${o.advertised}`,
+      `--raft.server.id=${o.id}`,
+      `--raft.storage.dir=${o.dataDir}`,
+      `--node.rpc=${o.nodeRpc}`,
+      `--execution.rpc=${o.executionRpc}`,
+      '--healthcheck.interval=1',
+      '--healthcheck.unsafe-interval=5',
+      '--healthcheck.min-peer-count=1',
+      `--rpc.addr=${o.host}`,
+      `--rpc.port=${o.rpcPort}`,
+      '--metrics.enabled',
+      `--metrics.addr=${o.host}`,
+      `--metrics.port=${o.metricsPort}`,
+      '--log.format=logfmt',
+      '--log.level=info',
+      ...(bootstrap ? ['--raft.bootstrap'] : []),
+      ...(this.opts.paused ? ['--paused'] : []),
+      ...(o.extraArgs ?? []),
+    ];
+  }
+
+  start(): void {
+    if (this.running) return;
+    mkdirSync(this.opts.logDir, { recursive: true });
+    this.log ??= createWriteStream(join(this.opts.logDir, `${this.opts.id}.log`), { flags: 'a' });
+    // Bootstrap only on the very first start; later starts rejoin (Go warns and continues either way).
+    const child = spawn(process.execPath, this.args(this.opts.bootstrap && this.starts === 0), {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    this.starts++;
+    child.stdout?.pipe(this.log, { end: false });
+    child.stderr?.pipe(this.log, { end: false });
+    this.exitPromise = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    this.child = child;
+  }
+
+  /** SIGKILL: nothing flushed, no graceful shutdown (a crashed pod). */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    this.child!.kill('SIGKILL');
+    await this.exitPromise;
+  }
+
+  /** SIGTERM with a bounded grace, then SIGKILL. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.child!.kill('SIGTERM');
+    const t = setTimeout(() => this.child?.kill('SIGKILL'), STOP_GRACE_MS);
+    await this.exitPromise;
+    clearTimeout(t);
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    this.log?.end();
+  }
+}
