@@ -1,0 +1,91 @@
+/**
+ * The Raft state machine: the latest unsafe payload (Go `consensus/raft_fsm.go` unsafeHeadTracker).
+ *
+ * Invariants:
+ * - Only LogType Command entries carry payloads; other types are no-ops here.
+ * - apply is monotonic: the stored head is replaced only when none is stored or the new block number
+ *   is strictly greater (equal height with another hash is ignored, still success).
+ * - apply never throws: like Go's FSM response it returns the error (`log data is nil or empty`,
+ *   or the decode error) and leaves the state unchanged.
+ * - snapshot returns the exact bytes that were applied (no re-encode); restore replaces
+ *   unconditionally, and empty data restores "no head" (upstream's empty-snapshot rule).
+ */
+import type { Logger } from '../logging/logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { type LogEntry, LogType } from '../raft/core/types.ts';
+import type { PayloadHead } from './envelope.ts';
+import { decodeEnvelope, type ExecutionPayloadEnvelope, payloadHead } from './payload-codec.ts';
+
+export const emptyLogDataText = 'log data is nil or empty';
+
+interface Stored {
+  readonly ssz: Uint8Array;
+  readonly envelope: ExecutionPayloadEnvelope;
+  readonly head: PayloadHead;
+}
+
+export interface PayloadFsmOptions {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export class PayloadFsm {
+  readonly #logger: Logger;
+  readonly #metrics: Metrics;
+  #stored: Stored | undefined;
+
+  constructor(opts: PayloadFsmOptions) {
+    this.#logger = opts.logger;
+    this.#metrics = opts.metrics;
+  }
+
+  /** Applies a committed entry; returns the FSM response error (undefined = success). */
+  apply(entry: LogEntry): undefined | Error {
+    if (entry.type !== LogType.Command) return undefined;
+    const start = process.hrtime.bigint();
+    try {
+      if (entry.data.length === 0) return new Error(emptyLogDataText);
+      let envelope: ExecutionPayloadEnvelope;
+      try {
+        envelope = decodeEnvelope(entry.data);
+      } catch (e) {
+        return e as Error;
+      }
+      const head = payloadHead(envelope);
+      this.#logger.debug(
+        { number: head.blockNumber.toString(), hash: head.blockHash },
+        'applying new unsafe head',
+      );
+      if (this.#stored === undefined || this.#stored.head.blockNumber < head.blockNumber) {
+        this.#stored = { ssz: entry.data, envelope, head };
+      }
+      return undefined;
+    } finally {
+      this.#metrics.fsmApplyDuration.observe(Number(process.hrtime.bigint() - start) / 1e9);
+    }
+  }
+
+  /** The stored SSZ bytes (a Raft snapshot's `state.bin`), or undefined when no head was committed. */
+  snapshot(): Uint8Array | undefined {
+    return this.#stored?.ssz;
+  }
+
+  /** Replaces the state from snapshot bytes (no monotonic check). Throws PayloadCodecError on bad data. */
+  restore(data: Uint8Array): void {
+    if (data.length === 0) {
+      this.#logger.info('restoring empty snapshot, no unsafe head has been committed yet');
+      this.#stored = undefined;
+      return;
+    }
+    const envelope = decodeEnvelope(data);
+    this.#stored = { ssz: data, envelope, head: payloadHead(envelope) };
+  }
+
+  latest(): ExecutionPayloadEnvelope | undefined {
+    return this.#stored?.envelope;
+  }
+
+  latestHead(): PayloadHead | undefined {
+    return this.#stored?.head;
+  }
+}

@@ -1,0 +1,144 @@
+/** Mirrors Go's consensus/raft_fsm_test.go (TestUnsafeHeadTracker and its subtests) plus the FSM rules of spec §7.3/7.4. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  type ExecutionPayloadEnvelope,
+  encodeEnvelope,
+  PayloadCodecError,
+} from '../../src/fsm/payload-codec.ts';
+import { emptyLogDataText, PayloadFsm } from '../../src/fsm/payload-fsm.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { createMetrics } from '../../src/metrics/metrics.ts';
+import { type LogEntry, LogType } from '../../src/raft/core/types.ts';
+
+/** Go's createPayloadEnvelope(blockNum): V3 with one withdrawal and blob gas 1. */
+function createPayloadEnvelope(blockNum: bigint, hashByte = 0x88): ExecutionPayloadEnvelope {
+  const z = (n: number) => new Uint8Array(n);
+  const hash = z(32);
+  hash[31] = hashByte;
+  return {
+    parentBeaconBlockRoot: Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 0x45 : 0)),
+    executionPayload: {
+      parentHash: z(32),
+      feeRecipient: z(20),
+      stateRoot: z(32),
+      receiptsRoot: z(32),
+      logsBloom: z(256),
+      prevRandao: z(32),
+      blockNumber: blockNum,
+      gasLimit: 0n,
+      gasUsed: 0n,
+      timestamp: 0n,
+      extraData: z(0),
+      baseFeePerGas: 0n,
+      blockHash: hash,
+      transactions: [],
+      withdrawals: [{ index: 1n, validatorIndex: 2n, address: z(20), amount: 3n }],
+      blobGasUsed: 1n,
+      excessBlobGas: 1n,
+    },
+  };
+}
+
+let nextIndex = 1;
+function entry(data: Uint8Array, type: LogType = LogType.Command): LogEntry {
+  return { index: nextIndex++, term: 1, type, data };
+}
+
+function newFsm() {
+  const metrics = createMetrics();
+  return { fsm: new PayloadFsm({ logger: silentLogger(), metrics }), metrics };
+}
+
+describe('TestUnsafeHeadTracker', () => {
+  const { fsm, metrics } = newFsm();
+  fsm.restore(encodeEnvelope(createPayloadEnvelope(222n)));
+
+  it('Apply', async () => {
+    assert.equal(fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(333n)))), undefined);
+    assert.equal(fsm.latestHead()?.blockNumber, 333n);
+    const m = await metrics.registry.getSingleMetricAsString('op_conductor_fsm_apply_duration_seconds');
+    assert.match(m, /op_conductor_fsm_apply_duration_seconds_count 1/);
+  });
+
+  it('Snapshot', () => {
+    assert.deepEqual(fsm.snapshot(), encodeEnvelope(createPayloadEnvelope(333n)));
+  });
+
+  it('Restore', () => {
+    fsm.restore(encodeEnvelope(createPayloadEnvelope(333n)));
+    assert.equal(fsm.latestHead()?.blockNumber, 333n);
+  });
+
+  it('EnsureSnapshotSafety', () => {
+    const buf = encodeEnvelope(createPayloadEnvelope(444n));
+    assert.equal(fsm.apply(entry(buf)), undefined);
+    assert.equal(fsm.latestHead()?.blockNumber, 444n);
+    const snap = fsm.snapshot();
+    const buf2 = encodeEnvelope(createPayloadEnvelope(555n));
+    assert.equal(fsm.apply(entry(buf2)), undefined);
+    assert.equal(fsm.latestHead()?.blockNumber, 555n);
+    // A snapshot taken before is not affected by later applies.
+    assert.deepEqual(snap, buf);
+    assert.notDeepEqual(snap, buf2);
+    assert.deepEqual(fsm.snapshot(), buf2);
+  });
+});
+
+describe('payload FSM rules', () => {
+  it('empty data returns `log data is nil or empty` and keeps state', () => {
+    const { fsm } = newFsm();
+    const err = fsm.apply(entry(new Uint8Array(0)));
+    assert.ok(err instanceof Error);
+    assert.equal(err.message, emptyLogDataText);
+    assert.equal(fsm.latest(), undefined);
+    assert.equal(fsm.snapshot(), undefined);
+  });
+
+  it('undecodable data returns the decode error and keeps state', () => {
+    const { fsm } = newFsm();
+    fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(10n))));
+    const err = fsm.apply(entry(new Uint8Array(100).fill(1)));
+    assert.ok(err instanceof PayloadCodecError);
+    assert.equal(fsm.latestHead()?.blockNumber, 10n);
+  });
+
+  it('apply is monotonic: lower or equal block numbers are ignored (still success)', () => {
+    const { fsm } = newFsm();
+    assert.equal(fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(10n, 0x01)))), undefined);
+    assert.equal(fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(9n, 0x02)))), undefined);
+    assert.equal(fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(10n, 0x03)))), undefined);
+    assert.equal(fsm.latestHead()?.blockNumber, 10n);
+    assert.equal(fsm.latestHead()?.blockHash, `0x${'00'.repeat(31)}01`);
+    assert.equal(fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(11n, 0x04)))), undefined);
+    assert.equal(fsm.latestHead()?.blockHash, `0x${'00'.repeat(31)}04`);
+  });
+
+  it('non-command entries are ignored', () => {
+    const { fsm } = newFsm();
+    assert.equal(fsm.apply(entry(new Uint8Array(0), LogType.Noop)), undefined);
+    assert.equal(fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(5n)), LogType.Barrier)), undefined);
+    assert.equal(fsm.latest(), undefined);
+  });
+
+  it('restore replaces unconditionally (even with a lower block) and empty restore clears', () => {
+    const { fsm } = newFsm();
+    fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(100n))));
+    const low = encodeEnvelope(createPayloadEnvelope(50n));
+    fsm.restore(low);
+    assert.equal(fsm.latestHead()?.blockNumber, 50n);
+    assert.equal(fsm.snapshot(), low, 'snapshot returns the restored bytes themselves');
+    fsm.restore(new Uint8Array(0));
+    assert.equal(fsm.latest(), undefined);
+    assert.throws(() => fsm.restore(new Uint8Array(40)), PayloadCodecError);
+  });
+
+  it('snapshot → restore round-trip on a fresh FSM gives the same head and bytes', () => {
+    const a = newFsm().fsm;
+    a.apply(entry(encodeEnvelope(createPayloadEnvelope(77n))));
+    const b = newFsm().fsm;
+    b.restore(a.snapshot() as Uint8Array);
+    assert.deepEqual(b.latestHead(), a.latestHead());
+    assert.deepEqual(b.snapshot(), a.snapshot());
+  });
+});
