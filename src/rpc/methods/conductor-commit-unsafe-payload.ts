@@ -1,0 +1,30 @@
+/**
+ * `conductor_commitUnsafePayload(payload: ExecutionPayloadEnvelope)` → null. The envelope is decoded to
+ * SSZ once, here; codec failures answer `failed to marshal payload envelope: ...`, Raft failures
+ * `failed to apply payload envelope: ...` (both -32000). Not gated by pause or override.
+ */
+import type { EncodedPayload } from '../../consensus/consensus.ts';
+import type { ConductorApi } from '../conductor-api.ts';
+import type { RpcMethod } from '../method.ts';
+import type { PayloadCodecPort } from '../payload-codec-port.ts';
+import { APPLY_PREFIX, MARSHAL_PREFIX, withPrefix } from './commit-errors.ts';
+
+export function conductorCommitUnsafePayload(api: ConductorApi, codec: PayloadCodecPort): RpcMethod {
+  return {
+    name: 'conductor_commitUnsafePayload',
+    params: ['envelope'],
+    handle: async ([json]) => {
+      let encoded: EncodedPayload;
+      try {
+        encoded = codec.encodeForCommit(json ?? null);
+      } catch (e) {
+        throw withPrefix(MARSHAL_PREFIX, e);
+      }
+      try {
+        await api.commitUnsafePayload(encoded);
+      } catch (e) {
+        throw withPrefix(APPLY_PREFIX, e);
+      }
+    },
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * The conductor's HTTP face: JSON-RPC 2.0 at `/` (go-ethereum HTTP rules), `GET /healthz`, and Base's binary
+ * `POST /commit-unsafe-payload`. `buildRpcServer` never listens, so tests drive it with `inject()`;
+ * `listenRpcServer` binds it.
+ *
+ * Invariants:
+ * - Every JSON-RPC outcome, including errors, is HTTP 200 with a JSON-RPC body (op-conductor-ops calls
+ *   `raise_for_status()` before reading `error`). Non-200s are reserved for transport-level refusals, with
+ *   Go's plain-text bodies: 405 (PUT/DELETE), 413 (body over `bodyBytesMax`), 415 (content type), 404.
+ * - Requests are served concurrently with the control loop and with each other: a slow pause/commit never
+ *   delays `conductor_leader` (handlers only await their own work).
+ * - Each request runs under an AbortSignal that ends on `requestTimeoutMs` or when the client goes away.
+ * - The request body is parsed once (JSON.parse of the raw buffer); the commit payload is SSZ-encoded once.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from '../logging/logger.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { verifyAdminJwt } from './auth/admin-jwt.ts';
+import { binaryCommitHandler, COMMIT_UNSAFE_PAYLOAD_PATH } from './binary-commit.ts';
+import type { ConductorApi } from './conductor-api.ts';
+import { Dispatcher, encodeError } from './json-rpc/dispatcher.ts';
+import { parseError, RpcError, RpcErrorCode } from './json-rpc/errors.ts';
+import { buildMethodTable } from './methods/registry.ts';
+import type { PayloadCodecPort } from './payload-codec-port.ts';
+import { sendPlainText } from './plain-text.ts';
+import type { ProxyBackends } from './proxy/backend-client.ts';
+
+/** Multi-MB payloads must fit (Base raised Go's 5 MiB); the binary endpoint has the same cap. */
+export const rpcBodyBytesMax = 16 * 1024 * 1024;
+/** Bound for blocking calls (pause/resume) when the client sets none; go-ethereum's HTTP write timeout. */
+export const rpcRequestTimeoutMs = 30_000;
+const ACCEPTED_CONTENT_TYPES: ReadonlySet<string> = new Set([
+  'application/json',
+  'application/json-rpc',
+  'application/jsonrequest',
+]);
+const JSON_CONTENT_TYPE = 'application/json';
+
+export interface RpcServerDeps {
+  readonly api: ConductorApi;
+  readonly codec: PayloadCodecPort;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly version: string;
+  /** `rpc.enable-proxy` (default true). When true, `proxyBackends` is required. */
+  readonly enableProxy?: boolean;
+  readonly proxyBackends?: ProxyBackends;
+  /** Opt-in admin auth: 32-byte HS256 secret; when set, cluster-changing methods need a Bearer JWT. */
+  readonly adminJwtSecret?: Uint8Array;
+  readonly requestTimeoutMs?: number;
+  readonly bodyBytesMax?: number;
+  /** Wall clock in ms (JWT `iat` checks); injectable for tests. */
+  readonly nowMs?: () => number;
+}
+
+/** A media type without parameters, lower-cased (Go's mime.ParseMediaType, loosely). */
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+function requestSignal(reply: FastifyReply, timeoutMs: number): AbortSignal {
+  const gone = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) gone.abort(new Error('client went away'));
+  });
+  return AbortSignal.any([gone.signal, AbortSignal.timeout(timeoutMs)]);
+}
+
+export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
+  const bodyBytesMax = deps.bodyBytesMax ?? rpcBodyBytesMax;
+  const timeoutMs = deps.requestTimeoutMs ?? rpcRequestTimeoutMs;
+  const nowMs = deps.nowMs ?? Date.now;
+  const enableProxy = deps.enableProxy ?? true;
+  if (enableProxy && !deps.proxyBackends)
+    throw new Error('rpc proxy enabled but no backend clients were given');
+  if (deps.adminJwtSecret && deps.adminJwtSecret.length !== 32) {
+    throw new Error('admin JWT secret must be 32 bytes');
+  }
+  const dispatcher = new Dispatcher(
+    buildMethodTable({
+      api: deps.api,
+      codec: deps.codec,
+      version: deps.version,
+      ...(enableProxy && deps.proxyBackends ? { proxy: deps.proxyBackends } : {}),
+    }),
+    deps.log,
+    deps.metrics,
+  );
+
+  const app = Fastify({ bodyLimit: bodyBytesMax, logger: false, forceCloseConnections: 'idle' });
+  // One raw-buffer parser for every content type: the JSON route applies go-ethereum's content-type rules
+  // itself (with Go's 415 text), and the binary route needs the bytes untouched.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // An empty Content-Type header means "none" (Base's binary endpoint accepts it); fastify would refuse it.
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (req.headers['content-type'] === '') delete req.headers['content-type'];
+    done();
+  });
+
+  app.setNotFoundHandler((_req, reply) => {
+    sendPlainText(reply, 404, '404 page not found');
+  });
+  app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status === 413) {
+      const declared = Number(req.headers['content-length'] ?? Number.NaN);
+      const binary = req.url.split('?')[0] === COMMIT_UNSAFE_PAYLOAD_PATH;
+      const known = Number.isFinite(declared);
+      const text = binary
+        ? known
+          ? `payload too large: ${declared} > ${bodyBytesMax}`
+          : `payload too large: > ${bodyBytesMax} bytes`
+        : `content length too large (${known ? declared : '?'}>${bodyBytesMax})`;
+      sendPlainText(reply, 413, text);
+      return;
+    }
+    if (status >= 500) deps.log.error({ err: err.message, url: req.url }, 'rpc server error');
+    sendPlainText(reply, status, err.message);
+  });
+
+  const authorizeAdmin = (authorization: string | undefined) =>
+    deps.adminJwtSecret
+      ? (method: string) => {
+          const secret = deps.adminJwtSecret as Uint8Array;
+          const verdict = verifyAdminJwt(authorization, secret, Math.floor(nowMs() / 1000));
+          if (!verdict.ok) {
+            deps.log.warn({ method, reason: verdict.reason }, 'refused unauthorised admin RPC call');
+            throw new RpcError(RpcErrorCode.Default, `unauthorized: ${verdict.reason}`);
+          }
+        }
+      : undefined;
+
+  const jsonRpc = async (req: FastifyRequest, reply: FastifyReply) => {
+    const body = req.body instanceof Buffer ? req.body : undefined;
+    const hasQuery = req.url.includes('?');
+    // Permit empty GETs as health probes (go-ethereum does this for AWS load balancers).
+    if (req.method === 'GET' && (!body || body.length === 0) && !hasQuery) return reply.code(200).send();
+    if (req.method === 'PUT' || req.method === 'DELETE')
+      return sendPlainText(reply, 405, 'method not allowed');
+    if (req.method === 'OPTIONS') return reply.code(200).send();
+    if (!ACCEPTED_CONTENT_TYPES.has(mediaType(req.headers['content-type']))) {
+      return sendPlainText(reply, 415, `invalid content type, only ${JSON_CONTENT_TYPE} is supported`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body ? body.toString('utf8') : '');
+    } catch {
+      return reply.code(200).header('content-type', JSON_CONTENT_TYPE).send(encodeError(null, parseError()));
+    }
+    const authorizer = authorizeAdmin(req.headers.authorization);
+    const answer = await dispatcher.dispatch(parsed, {
+      signal: requestSignal(reply, timeoutMs),
+      bodyBytes: body?.length ?? 0,
+      ...(authorizer ? { authorizeAdmin: authorizer } : {}),
+    });
+    return reply
+      .code(200)
+      .header('content-type', JSON_CONTENT_TYPE)
+      .send(answer ?? '');
+  };
+
+  app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'], url: '/', handler: jsonRpc });
+  app.all('/healthz', async (_req, reply) =>
+    reply
+      .code(200)
+      .header('content-type', JSON_CONTENT_TYPE)
+      .send(`${JSON.stringify({ version: deps.version })}\n`),
+  );
+  app.all(COMMIT_UNSAFE_PAYLOAD_PATH, binaryCommitHandler(deps));
+  return app;
+}
+
+export interface ListenOptions {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Bind the server; resolves with the bound address (port 0 → the OS-assigned port). */
+export async function listenRpcServer(
+  app: FastifyInstance,
+  opts: ListenOptions,
+): Promise<{ host: string; port: number }> {
+  await app.listen({ host: opts.host, port: opts.port });
+  const addr = app.server.address();
+  if (addr === null || typeof addr === 'string') throw new Error('rpc server has no TCP address');
+  return { host: addr.address, port: addr.port };
+}
