@@ -101,6 +101,7 @@ export function withinBudget(
 export class WriteGate {
   private busy = false;
   private closed = false;
+  private current: Promise<unknown> | undefined;
   constructor(private readonly what: string) {}
 
   get isClosed(): boolean {
@@ -114,16 +115,20 @@ export class WriteGate {
       throw new StorageError('ERR_CONCURRENT_WRITE', `${this.what}: a write is already in flight`);
     }
     this.busy = true;
+    const p = fn();
+    this.current = p;
     try {
-      return await fn();
+      return await p;
     } finally {
       this.busy = false;
+      this.current = undefined;
     }
   }
 
-  /** Marks the store closed; reports whether a write is still in flight (callers then wait or refuse). */
-  close(): void {
+  /** Refuses further calls, then waits for the write in flight (if any) to settle. */
+  async close(): Promise<void> {
     this.closed = true;
+    await this.current?.catch(() => undefined);
   }
 
   assertOpen(): void {

@@ -99,7 +99,7 @@ export class MemoryLogStore implements LogStore {
   }
 
   async close(): Promise<void> {
-    this.gate.close();
+    await this.gate.close();
   }
 }
 
@@ -121,7 +121,7 @@ export class MemoryStableStore implements StableStore {
   }
 
   async close(): Promise<void> {
-    this.gate.close();
+    await this.gate.close();
   }
 }
 
@@ -174,7 +174,7 @@ export class MemorySnapshotStore implements SnapshotStore {
   }
 
   async close(): Promise<void> {
-    this.gate.close();
+    await this.gate.close();
   }
 }
 

@@ -1,0 +1,565 @@
+/**
+ * File-backed LogStore and StableStore (no database).
+ *
+ * Log: `<nodeDir>/log/<first-index, 20 digits>.seg` segments, each preallocated (ftruncate) to
+ * `segmentBytes`, holding records `u32 length | u32 crc32(payload) | payload` (payload = entry-codec).
+ * `<nodeDir>/log/first-index` (written atomically) records the logical first index after compaction.
+ * Stable state: `<nodeDir>/stable.json`, hashicorp's key names, replaced atomically.
+ *
+ * Invariants:
+ * - Every byte after the last valid record of a segment is zero (fresh segments are sparse zeros and
+ *   suffix truncation zeroes the discarded bytes before it resolves), so a record can only be followed
+ *   by a valid successor or by the zero end marker. A torn or corrupt record in the last segment is
+ *   therefore the end of the log: it and everything after it are zeroed on open, never returned.
+ *   A bad record inside an earlier (sealed) segment is media corruption: open fails with ERR_CORRUPT.
+ * - Each batch is written with one positional write per segment followed by fdatasync; entries become
+ *   visible to reads only after that, so reads never see data a crash could take back.
+ * - Segments are contiguous: segment k+1 starts at the index after segment k's last entry.
+ * - Suffix truncation deletes later segments newest-first before trimming, so a crash at any point
+ *   leaves a contiguous log; compaction persists the new first index before deleting whole segments.
+ * - After an I/O error during a write the store is failed: every later call throws ERR_IO.
+ */
+import {
+  closeSync,
+  fdatasync,
+  fdatasyncSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  write,
+  writeSync,
+} from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Logger } from '../../logging/logger.ts';
+import type { HardState, Index, LogEntry } from '../core/types.ts';
+import { HARD_STATE_EMPTY } from '../core/types.ts';
+import { crc32 } from './checksums.ts';
+import { fsyncDir, ioError, writeFileAtomic } from './durable-fs.ts';
+import { decodeEntry, encodedEntryBytes, encodeEntryInto, entryHeaderBytes } from './entry-codec.ts';
+import {
+  checkAppend,
+  entryBytes,
+  type LogBounds,
+  planDelete,
+  rangeSpan,
+  WriteGate,
+  withinBudget,
+} from './log-rules.ts';
+import { type LogStore, type StableStore, StorageError } from './storage.ts';
+
+export const fileLogDirName = 'log';
+export const fileStableName = 'stable.json';
+const firstIndexFileName = 'first-index';
+const segmentSuffix = '.seg';
+/** Default segment size: large enough that rollover (create + dir fsync) is rare at 1 MB entries. */
+export const segmentBytesDefault = 64 * 1024 * 1024;
+const recordHeaderBytes = 8;
+/** Chunk used when zeroing discarded bytes. */
+const zeroChunkBytes = 1024 * 1024;
+const writeAsync = promisify(write);
+const fdatasyncAsync = promisify(fdatasync);
+
+interface Segment {
+  readonly first: Index;
+  readonly path: string;
+  readonly fd: number;
+  readonly capacity: number;
+  /** offsets[i] = byte offset of the record holding index first + i. */
+  offsets: number[];
+  /** Byte offset just past the last valid record. */
+  end: number;
+}
+
+function segmentName(first: Index): string {
+  return `${String(first).padStart(20, '0')}${segmentSuffix}`;
+}
+
+function segLast(s: Segment): Index {
+  return s.first + s.offsets.length - 1;
+}
+
+function readExact(fd: number, length: number, position: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buf, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done === length ? buf : buf.subarray(0, done);
+}
+
+type ScanResult = { ok: true } | { ok: false; reason: string };
+
+/** Reads the records of `seg` from offset 0, filling offsets/end; stops at the zero marker or a bad record. */
+function scanSegment(seg: Segment): ScanResult {
+  let off = 0;
+  let expected = seg.first;
+  while (off + recordHeaderBytes <= seg.capacity) {
+    const h = readExact(seg.fd, recordHeaderBytes, off);
+    if (h.byteLength < recordHeaderBytes) return { ok: false, reason: `short header at ${off}` };
+    const len = h.readUInt32BE(0);
+    const sum = h.readUInt32BE(4);
+    if (len === 0 && sum === 0) break;
+    if (len < entryHeaderBytes || off + recordHeaderBytes + len > seg.capacity) {
+      return { ok: false, reason: `bad record length ${len} at ${off}` };
+    }
+    const payload = readExact(seg.fd, len, off + recordHeaderBytes);
+    if (payload.byteLength !== len || crc32(payload) !== sum) {
+      return { ok: false, reason: `checksum mismatch at ${off}` };
+    }
+    let index: Index;
+    try {
+      index = decodeEntry(payload).index;
+    } catch (e) {
+      return { ok: false, reason: `undecodable record at ${off}: ${(e as Error).message}` };
+    }
+    if (index !== expected)
+      return { ok: false, reason: `record at ${off} has index ${index}, expected ${expected}` };
+    seg.offsets.push(off);
+    off += recordHeaderBytes + len;
+    expected++;
+  }
+  seg.end = off;
+  return { ok: true };
+}
+
+/** Zeroes [from, capacity) of a segment, writing only chunks that are not already zero. Sync (open path). */
+function zeroTailSync(fd: number, from: number, capacity: number): void {
+  let wrote = false;
+  for (let off = from; off < capacity; off += zeroChunkBytes) {
+    const len = Math.min(zeroChunkBytes, capacity - off);
+    const chunk = readExact(fd, len, off);
+    if (chunk.some((b) => b !== 0)) {
+      writeZerosSync(fd, off, len);
+      wrote = true;
+    }
+  }
+  if (wrote) fdatasyncSync(fd);
+}
+
+export interface FileLogStoreOptions {
+  readonly logger?: Logger;
+  readonly segmentBytes?: number;
+}
+
+export class FileLogStore implements LogStore {
+  readonly dir: string;
+  private segments: Segment[] = [];
+  private first: Index = 0;
+  private last: Index = 0;
+  private failed: StorageError | undefined;
+  private readonly gate = new WriteGate('file log store');
+  private readonly segmentBytes: number;
+  private readonly logger: Logger | undefined;
+
+  /** Opens (creating) `<nodeDir>/log`, recovering from a crash: see the module invariants. */
+  constructor(nodeDir: string, options: FileLogStoreOptions = {}) {
+    this.dir = join(nodeDir, fileLogDirName);
+    this.segmentBytes = options.segmentBytes ?? segmentBytesDefault;
+    this.logger = options.logger;
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o755 });
+      this.recover();
+    } catch (e) {
+      for (const s of this.segments) closeSync(s.fd);
+      throw e instanceof StorageError ? e : ioError(`cannot open file log store ${this.dir}`, e);
+    }
+  }
+
+  private readFirstIndexMarker(): Index {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(join(this.dir, firstIndexFileName));
+    } catch {
+      return 0;
+    }
+    if (buf.byteLength !== 12 || crc32(buf.subarray(0, 8)) !== buf.readUInt32BE(8)) {
+      throw new StorageError('ERR_CORRUPT', `file log store: ${firstIndexFileName} is corrupt`);
+    }
+    return Number(buf.readBigUInt64BE(0));
+  }
+
+  private recover(): void {
+    const names = readdirSync(this.dir)
+      .filter((n) => n.endsWith(segmentSuffix))
+      .sort();
+    const marker = this.readFirstIndexMarker();
+    const scans: ScanResult[] = [];
+    for (const name of names) {
+      const first = Number(name.slice(0, -segmentSuffix.length));
+      const path = join(this.dir, name);
+      const fd = openSync(path, 'r+');
+      const seg: Segment = { first, path, fd, capacity: fstatSync(fd).size, offsets: [], end: 0 };
+      this.segments.push(seg);
+      scans.push(scanSegment(seg));
+    }
+    // The log ends at the first bad record or empty segment. Anything valid after that point cannot come
+    // from a torn write (a segment is written only after the previous one was fully synced): corruption.
+    const endAt = this.segments.findIndex((s, i) => !scans[i]!.ok || s.offsets.length === 0);
+    if (endAt >= 0) {
+      const later = this.segments.slice(endAt + 1);
+      const bad = later.find((s) => s.offsets.length > 0);
+      if (bad !== undefined) {
+        const why = scans[endAt]!.ok
+          ? 'is empty'
+          : `is corrupt (${(scans[endAt] as { reason: string }).reason})`;
+        throw new StorageError(
+          'ERR_CORRUPT',
+          `file log store: segment ${this.segments[endAt]!.path} ${why} but later segment ${bad.path} holds entries`,
+        );
+      }
+      const tail = this.segments[endAt]!;
+      const scan = scans[endAt]!;
+      if (!scan.ok) {
+        this.logger?.warn(
+          { segment: tail.path, reason: scan.reason, at: tail.end },
+          'discarding torn or corrupt log tail',
+        );
+        zeroTailSync(tail.fd, tail.end, tail.capacity);
+      }
+      const drop = this.segments.splice(tail.offsets.length === 0 ? endAt : endAt + 1);
+      for (const s of drop) {
+        closeSync(s.fd);
+        rmSync(s.path);
+      }
+    }
+    for (let i = 1; i < this.segments.length; i++) {
+      const prev = this.segments[i - 1]!;
+      if (this.segments[i]!.first !== segLast(prev) + 1) {
+        throw new StorageError(
+          'ERR_CORRUPT',
+          `file log store: ${this.segments[i]!.path} does not continue the log`,
+        );
+      }
+    }
+    // Finish a compaction interrupted after its marker was written.
+    while (this.segments.length > 1 && segLast(this.segments[0]!) < marker) {
+      const s = this.segments.shift()!;
+      closeSync(s.fd);
+      rmSync(s.path);
+    }
+    const head = this.segments[0];
+    const tail = this.segments[this.segments.length - 1];
+    if (head === undefined || tail === undefined || marker > segLast(tail)) {
+      this.first = 0;
+      this.last = 0;
+    } else {
+      this.first = Math.max(marker, head.first);
+      this.last = segLast(tail);
+    }
+  }
+
+  firstIndex(): Index {
+    return this.first;
+  }
+
+  lastIndex(): Index {
+    return this.last;
+  }
+
+  private bounds(): LogBounds {
+    return { first: this.first, last: this.last };
+  }
+
+  private assertUsable(): void {
+    this.gate.assertOpen();
+    if (this.failed !== undefined) throw this.failed;
+  }
+
+  private segmentFor(index: Index): Segment | undefined {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = this.segments[mid]!;
+      if (index < s.first) hi = mid - 1;
+      else if (index > segLast(s)) lo = mid + 1;
+      else return s;
+    }
+    return undefined;
+  }
+
+  private readAt(seg: Segment, index: Index): LogEntry {
+    const off = seg.offsets[index - seg.first]!;
+    const h = readExact(seg.fd, recordHeaderBytes, off);
+    const len = h.readUInt32BE(0);
+    const payload = readExact(seg.fd, len, off + recordHeaderBytes);
+    if (payload.byteLength !== len || crc32(payload) !== h.readUInt32BE(4)) {
+      throw new StorageError('ERR_CORRUPT', `file log store: entry ${index} failed its checksum`);
+    }
+    const e = decodeEntry(payload);
+    if (e.index !== index)
+      throw new StorageError('ERR_CORRUPT', `file log store: slot ${index} holds ${e.index}`);
+    return e;
+  }
+
+  getLog(index: Index): LogEntry | undefined {
+    this.assertUsable();
+    if (this.last === 0 || index < this.first || index > this.last) return undefined;
+    const seg = this.segmentFor(index);
+    return seg === undefined ? undefined : this.readAt(seg, index);
+  }
+
+  getRange(lo: Index, hi: Index, maxBytes?: number): LogEntry[] {
+    this.assertUsable();
+    const span = rangeSpan(this.bounds(), lo, hi);
+    if (span === undefined) return [];
+    const out: LogEntry[] = [];
+    let total = 0;
+    for (let i = span.lo; i <= span.hi; i++) {
+      const seg = this.segmentFor(i);
+      if (seg === undefined) break;
+      const e = this.readAt(seg, i);
+      const n = entryBytes(e);
+      if (!withinBudget(total, n, out.length, maxBytes)) break;
+      out.push(e);
+      total += n;
+    }
+    return out;
+  }
+
+  private fail(what: string, e: unknown): StorageError {
+    this.failed = ioError(`file log store: ${what} failed; the store must be reopened`, e);
+    return this.failed;
+  }
+
+  private async createSegment(first: Index, minBytes: number): Promise<Segment> {
+    const path = join(this.dir, segmentName(first));
+    const capacity = Math.max(this.segmentBytes, minBytes);
+    const fh = await open(path, 'w+', 0o644);
+    try {
+      await fh.truncate(capacity);
+      await fh.sync();
+    } catch (e) {
+      await fh.close();
+      throw e;
+    }
+    await fsyncDir(this.dir);
+    // The FileHandle owns the fd; keep a plain fd for synchronous reads and positional writes.
+    const fd = openSync(path, 'r+');
+    await fh.close();
+    return { first, path, fd, capacity, offsets: [], end: 0 };
+  }
+
+  storeLogs(entries: readonly LogEntry[]): Promise<void> {
+    return this.gate.run(async () => {
+      this.assertUsable();
+      checkAppend(this.bounds(), entries);
+      if (entries.length === 0) return;
+      try {
+        await this.append(entries);
+      } catch (e) {
+        throw this.fail('append', e);
+      }
+    });
+  }
+
+  private async append(entries: readonly LogEntry[]): Promise<void> {
+    // An empty log may still hold segments (everything compacted): start afresh at the new first index.
+    if (this.last === 0 && this.segments.length > 0) await this.dropAllSegments();
+    let seg = this.segments[this.segments.length - 1];
+    let pos = seg?.end ?? 0;
+    let i = 0;
+    while (i < entries.length) {
+      const need = recordHeaderBytes + encodedEntryBytes(entries[i]!);
+      if (seg === undefined || pos + need > seg.capacity) {
+        // Created lazily, after the previous segment's chunk is durable (see recover()).
+        seg = await this.createSegment(entries[i]!.index, need);
+        this.segments.push(seg);
+        pos = 0;
+      }
+      let j = i;
+      let bytes = 0;
+      while (j < entries.length) {
+        const n = recordHeaderBytes + encodedEntryBytes(entries[j]!);
+        if (pos + bytes + n > seg.capacity) break;
+        bytes += n;
+        j++;
+      }
+      const buf = Buffer.allocUnsafe(bytes);
+      const offsets: number[] = [];
+      let p = 0;
+      for (let k = i; k < j; k++) {
+        offsets.push(pos + p);
+        const len = encodeEntryInto(entries[k]!, buf, p + recordHeaderBytes);
+        buf.writeUInt32BE(len, p);
+        buf.writeUInt32BE(crc32(buf.subarray(p + recordHeaderBytes, p + recordHeaderBytes + len)), p + 4);
+        p += recordHeaderBytes + len;
+      }
+      await writeAll(seg.fd, buf, pos);
+      await fdatasyncAsync(seg.fd);
+      // Durable: publish this chunk to readers.
+      seg.offsets.push(...offsets);
+      seg.end = pos + bytes;
+      if (this.last === 0) this.first = entries[i]!.index;
+      this.last = entries[j - 1]!.index;
+      pos += bytes;
+      i = j;
+    }
+  }
+
+  private async dropAllSegments(): Promise<void> {
+    for (const s of this.segments.splice(0).reverse()) {
+      closeSync(s.fd);
+      await rm(s.path, { force: true });
+    }
+    await rm(join(this.dir, firstIndexFileName), { force: true });
+    await fsyncDir(this.dir);
+  }
+
+  deleteRange(min: Index, max: Index): Promise<void> {
+    return this.gate.run(async () => {
+      this.assertUsable();
+      const next = planDelete(this.bounds(), min, max);
+      if (next === undefined) return;
+      const old = this.bounds();
+      // Deleted entries disappear from reads at once: they are being removed either way.
+      this.first = next.first;
+      this.last = next.last;
+      try {
+        if (next.last === 0) await this.dropAllSegments();
+        else if (next.first > old.first) await this.compact(next.first);
+        else await this.truncateSuffix(next.last);
+      } catch (e) {
+        throw this.fail('delete', e);
+      }
+    });
+  }
+
+  /** Prefix deletion: persist the new first index, then delete whole segments below it. */
+  private async compact(newFirst: Index): Promise<void> {
+    const marker = Buffer.alloc(12);
+    marker.writeBigUInt64BE(BigInt(newFirst));
+    marker.writeUInt32BE(crc32(marker.subarray(0, 8)), 8);
+    await writeFileAtomic(join(this.dir, firstIndexFileName), marker);
+    let removed = 0;
+    while (this.segments.length > 1 && segLast(this.segments[0]!) < newFirst) {
+      const s = this.segments.shift()!;
+      closeSync(s.fd);
+      await rm(s.path, { force: true });
+      removed++;
+    }
+    if (removed > 0) await fsyncDir(this.dir);
+  }
+
+  /** Suffix deletion: remove later segments newest-first, then zero the tail of the one keeping newLast. */
+  private async truncateSuffix(newLast: Index): Promise<void> {
+    let removed = 0;
+    while (this.segments.length > 0 && this.segments[this.segments.length - 1]!.first > newLast) {
+      const s = this.segments.pop()!;
+      closeSync(s.fd);
+      await rm(s.path, { force: true });
+      removed++;
+    }
+    if (removed > 0) await fsyncDir(this.dir);
+    const seg = this.segments[this.segments.length - 1]!;
+    const keep = newLast - seg.first + 1;
+    if (keep >= seg.offsets.length) return;
+    const from = seg.offsets[keep]!;
+    const zeros = Buffer.alloc(Math.min(zeroChunkBytes, seg.end - from));
+    for (let off = from; off < seg.end; off += zeros.byteLength) {
+      await writeAll(seg.fd, zeros.subarray(0, Math.min(zeros.byteLength, seg.end - off)), off);
+    }
+    await fdatasyncAsync(seg.fd);
+    seg.offsets.length = keep;
+    seg.end = from;
+  }
+
+  async close(): Promise<void> {
+    await this.gate.close();
+    for (const s of this.segments.splice(0)) closeSync(s.fd);
+  }
+}
+
+function writeZerosSync(fd: number, off: number, len: number): void {
+  const zeros = Buffer.alloc(len);
+  let done = 0;
+  while (done < len) done += writeSync(fd, zeros, done, len - done, off + done);
+}
+
+async function writeAll(fd: number, buf: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < buf.byteLength) {
+    const { bytesWritten } = await writeAsync(fd, buf, done, buf.byteLength - done, position + done);
+    done += bytesWritten;
+  }
+}
+
+interface StableJson {
+  CurrentTerm: number;
+  LastVoteTerm: number;
+  LastVoteCand: string;
+  LastVoteCandId: string;
+}
+
+export class FileStableStore implements StableStore {
+  readonly path: string;
+  private state: HardState = HARD_STATE_EMPTY;
+  private readonly gate = new WriteGate('file stable store');
+
+  constructor(nodeDir: string) {
+    this.path = join(nodeDir, fileStableName);
+    let text: string | undefined;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(`cannot read ${this.path}`, e);
+    }
+    if (text !== undefined) this.state = parseStable(this.path, text);
+  }
+
+  getHardState(): HardState {
+    this.gate.assertOpen();
+    return this.state;
+  }
+
+  setHardState(state: HardState): Promise<void> {
+    return this.gate.run(async () => {
+      const copy: HardState = { ...state };
+      const json: StableJson = {
+        CurrentTerm: copy.currentTerm,
+        LastVoteTerm: copy.lastVoteTerm,
+        LastVoteCand: copy.lastVoteCandidateAddr,
+        LastVoteCandId: copy.lastVoteCandidateId,
+      };
+      await writeFileAtomic(this.path, Buffer.from(`${JSON.stringify(json)}\n`));
+      this.state = copy;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.gate.close();
+  }
+}
+
+function parseStable(path: string, text: string): HardState {
+  let j: Partial<StableJson>;
+  try {
+    j = JSON.parse(text) as Partial<StableJson>;
+  } catch (e) {
+    throw new StorageError('ERR_CORRUPT', `${path} is not valid JSON`, { cause: e });
+  }
+  const ok =
+    Number.isSafeInteger(j.CurrentTerm) &&
+    Number.isSafeInteger(j.LastVoteTerm) &&
+    typeof j.LastVoteCand === 'string' &&
+    typeof j.LastVoteCandId === 'string';
+  if (!ok)
+    throw new StorageError(
+      'ERR_CORRUPT',
+      `${path} lacks CurrentTerm/LastVoteTerm/LastVoteCand/LastVoteCandId`,
+    );
+  return {
+    currentTerm: j.CurrentTerm!,
+    lastVoteTerm: j.LastVoteTerm!,
+    lastVoteCandidateAddr: j.LastVoteCand!,
+    lastVoteCandidateId: j.LastVoteCandId!,
+  };
+}
