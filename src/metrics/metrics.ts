@@ -148,6 +148,25 @@ export function createMetrics(options: MetricsOptions = {}) {
       buckets: LOG_STORE_BUCKETS,
       registers: r,
     }),
+    // Raft state gauges (ours; Go exports hashicorp's go-metrics only on a Base branch). Set by the Raft host's
+    // stats sampler so dashboards and the devnet can show term, indexes and leadership per node.
+    raftTerm: new Gauge({ name: `${NS}_raft_term`, help: 'Current Raft term', registers: r }),
+    raftCommitIndex: new Gauge({ name: `${NS}_raft_commit_index`, help: 'Raft commit index', registers: r }),
+    raftAppliedIndex: new Gauge({
+      name: `${NS}_raft_applied_index`,
+      help: 'Last Raft index applied to the FSM',
+      registers: r,
+    }),
+    raftLastLogIndex: new Gauge({
+      name: `${NS}_raft_last_log_index`,
+      help: 'Last Raft log index stored',
+      registers: r,
+    }),
+    raftLeader: new Gauge({
+      name: `${NS}_raft_leader`,
+      help: '1 while this node is the Raft leader',
+      registers: r,
+    }),
   };
   return m;
 }
