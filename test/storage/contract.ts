@@ -115,7 +115,7 @@ export function runStorageContract(factory: StoreFactory): void {
       assert.deepEqual(indexes(s.log.getRange(10, 10)), [10]);
       assert.deepEqual(s.log.getRange(11, 20), []);
       assert.deepEqual(s.log.getRange(7, 6), []);
-      s.log.getRange(1, 10).forEach((e, i) => assertSameEntry(e, all[i]!));
+      for (const [i, e] of s.log.getRange(1, 10).entries()) assertSameEntry(e, all[i]!);
     });
 
     test('returned entries are not aliased to the store', async () => {
