@@ -100,6 +100,7 @@ type ScanResult = { ok: true } | { ok: false; reason: string };
 /** Reads the records of `seg` from offset 0, filling offsets/end; stops at the zero marker or a bad record. */
 function scanSegment(seg: Segment): ScanResult {
   let off = 0;
+  seg.end = 0;
   let expected = seg.first;
   while (off + recordHeaderBytes <= seg.capacity) {
     const h = readExact(seg.fd, recordHeaderBytes, off);
@@ -124,9 +125,9 @@ function scanSegment(seg: Segment): ScanResult {
       return { ok: false, reason: `record at ${off} has index ${index}, expected ${expected}` };
     seg.offsets.push(off);
     off += recordHeaderBytes + len;
+    seg.end = off;
     expected++;
   }
-  seg.end = off;
   return { ok: true };
 }
 
