@@ -31,6 +31,11 @@ export const catchUpTimeoutMsDefault = 10_000;
 /** How long a rescued leader may wait for recovery while its EL head does not advance (optimism#18845). */
 export const recoveryStallTimeoutMsDefault = 30_000;
 
+/** Go `rand.Intn(max)` from a uniform [0, 1) source: an integer in 0..maxMs-1. */
+export function retryBackoffDelayMs(rng: () => number, maxMs: number): number {
+  return Math.min(maxMs - 1, Math.max(0, Math.floor(rng() * maxMs)));
+}
+
 /**
  * Lets tests run one event at a time (Go's service_test replaces loopActionFn with a gated version).
  * Production passes none.
@@ -364,7 +369,7 @@ export class ControlLoop {
   /** Wait 0..retryBackoffMaxMs-1 ms; false if shutdown came first. */
   private retryBackoff(): Promise<boolean> {
     const signal = this.options.shutdownSignal;
-    const delayMs = Math.floor(this.rng() * this.retryBackoffMaxMs);
+    const delayMs = retryBackoffDelayMs(this.rng, this.retryBackoffMaxMs);
     if (signal.aborted || this.mailbox.isClosed) return Promise.resolve(false);
     if (delayMs <= 0) return Promise.resolve(true);
     return new Promise((resolve) => {
