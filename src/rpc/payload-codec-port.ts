@@ -6,6 +6,7 @@
  * only ever see the resulting SSZ bytes.
  */
 import type { EncodedPayload } from '../consensus/consensus.ts';
+import { encodePayloadForCommit, validateSszForCommit } from '../fsm/payload-codec.ts';
 
 export interface PayloadCodecPort {
   /** JSON ExecutionPayloadEnvelope → SSZ; throws with the codec's Go-compatible message. */
@@ -13,3 +14,9 @@ export interface PayloadCodecPort {
   /** Validate raw SSZ (V4 then V3) and return it verbatim with its head facts; throws on invalid SSZ. */
   validateSsz(bytes: Uint8Array): EncodedPayload;
 }
+
+/** The production codec (src/fsm/payload-codec.ts). */
+export const defaultPayloadCodec: PayloadCodecPort = {
+  encodeForCommit: encodePayloadForCommit,
+  validateSsz: validateSszForCommit,
+};

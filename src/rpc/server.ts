@@ -58,12 +58,22 @@ function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-function requestSignal(reply: FastifyReply, timeoutMs: number): AbortSignal {
-  const gone = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) gone.abort(new Error('client went away'));
-  });
-  return AbortSignal.any([gone.signal, AbortSignal.timeout(timeoutMs)]);
+/** The request's lifetime: ends on timeout or when the client goes away. `done()` releases the timer. */
+function requestLifetime(reply: FastifyReply, timeoutMs: number): { signal: AbortSignal; done: () => void } {
+  const ac = new AbortController();
+  // A referenced timer: a request waiting on a stuck control loop must still be answered on time.
+  const timer = setTimeout(() => ac.abort(new Error('request timed out')), timeoutMs);
+  const onClose = () => {
+    if (!reply.raw.writableFinished) ac.abort(new Error('client went away'));
+  };
+  reply.raw.once('close', onClose);
+  return {
+    signal: ac.signal,
+    done: () => {
+      clearTimeout(timer);
+      reply.raw.off('close', onClose);
+    },
+  };
 }
 
 export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
@@ -149,11 +159,17 @@ export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
       return reply.code(200).header('content-type', JSON_CONTENT_TYPE).send(encodeError(null, parseError()));
     }
     const authorizer = authorizeAdmin(req.headers.authorization);
-    const answer = await dispatcher.dispatch(parsed, {
-      signal: requestSignal(reply, timeoutMs),
-      bodyBytes: body?.length ?? 0,
-      ...(authorizer ? { authorizeAdmin: authorizer } : {}),
-    });
+    const lifetime = requestLifetime(reply, timeoutMs);
+    let answer: string | undefined;
+    try {
+      answer = await dispatcher.dispatch(parsed, {
+        signal: lifetime.signal,
+        bodyBytes: body?.length ?? 0,
+        ...(authorizer ? { authorizeAdmin: authorizer } : {}),
+      });
+    } finally {
+      lifetime.done();
+    }
     return reply
       .code(200)
       .header('content-type', JSON_CONTENT_TYPE)
