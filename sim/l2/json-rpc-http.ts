@@ -117,7 +117,7 @@ export async function rpcCall<T>(
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: AbortSignal.timeout(Math.max(1, Math.round(timeoutMs))),
     });
   } catch (e) {
     throw new RpcCallError(undefined, `${method}: ${(e as Error).message}`);

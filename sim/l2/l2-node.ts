@@ -179,7 +179,7 @@ export class L2Node {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream' },
       body,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: AbortSignal.timeout(Math.max(1, Math.round(timeoutMs))),
     });
     if (res.status !== 200) throw new Error(`binary commit: HTTP ${res.status}: ${await res.text()}`);
   }

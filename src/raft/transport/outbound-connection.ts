@@ -55,9 +55,15 @@ export class OutboundConnection {
   }
 
   /** Dials `host:port` with Go's dial timeout; rejects with the socket error text. */
-  static dial(host: string, port: number, timeoutMs: number, settle: Settle): Promise<OutboundConnection> {
+  static dial(
+    host: string,
+    port: number,
+    timeoutMs: number,
+    settle: Settle,
+    localAddress?: string,
+  ): Promise<OutboundConnection> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port, noDelay: true });
+      const socket = connect({ host, port, noDelay: true, ...(localAddress ? { localAddress } : {}) });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error(`dial tcp ${host}:${port}: i/o timeout`));

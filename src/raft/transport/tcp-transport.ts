@@ -19,7 +19,7 @@
  * - Dial failures back off per peer (doubling, capped); while backing off, requests fail fast.
  * - A bad byte stream closes only its own connection.
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, isIP, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../logging/logger.ts';
 import {
   isRequest,
@@ -30,7 +30,7 @@ import {
   type RpcFailure,
 } from '../core/messages.ts';
 import type { ServerAddress, ServerId } from '../core/types.ts';
-import { advertisedAddress, parseHostPort, TransportConfigError } from './address.ts';
+import { advertisedAddress, isUnspecifiedHost, parseHostPort, TransportConfigError } from './address.ts';
 import { encodeRequest, encodeResponse, isHeartbeat, type WireProfile } from './codec.ts';
 import {
   InboundConnection,
@@ -143,7 +143,13 @@ class Lane {
 
   private dial(): void {
     this.dialing++;
-    OutboundConnection.dial(this.link.host, this.link.port, this.t.timeoutMs, (m) => this.onSettle(m)).then(
+    OutboundConnection.dial(
+      this.link.host,
+      this.link.port,
+      this.t.timeoutMs,
+      (m) => this.onSettle(m),
+      this.t.dialLocalAddress,
+    ).then(
       (c) => {
         this.dialing--;
         if (this.closed) {
@@ -231,6 +237,11 @@ function answers(p: PendingRequest, resp: RaftResponse, exact: boolean): boolean
 
 export class TcpTransport implements Transport, InboundHost {
   readonly timeoutMs: number;
+  /**
+   * Outbound connections leave from the bind address when it is a specific IP (multi-homed hosts, and
+   * the devnet's per-node loopback addresses, whose fault proxies partition by source address).
+   */
+  readonly dialLocalAddress: string | undefined;
   private readonly o: Required<
     Omit<TcpTransportOptions, 'advertised' | 'logger' | 'localId' | 'bindHost' | 'bindPort'>
   >;
@@ -247,6 +258,8 @@ export class TcpTransport implements Transport, InboundHost {
 
   constructor(private readonly opts: TcpTransportOptions) {
     this.log = opts.logger;
+    this.dialLocalAddress =
+      isIP(opts.bindHost) !== 0 && !isUnspecifiedHost(opts.bindHost) ? opts.bindHost : undefined;
     this.o = {
       maxPool: opts.maxPool ?? transportDefaults.maxPool,
       timeoutMs: opts.timeoutMs ?? transportDefaults.timeoutMs,
