@@ -1,0 +1,149 @@
+/**
+ * Mixed clusters of real hashicorp raft 1.1.2 nodes and TS RaftHosts on the TCP transport: a TS node joins
+ * a Go cluster as a voter, 500 entries replicate with identical applied bytes everywhere, leadership moves
+ * Go→TS, the TS leader replicates to the Go nodes, and leadership moves back TS→Go.
+ * The TS FSM keeps raftpeer's hash chain and snapshot format, so snapshots are interchangeable.
+ * Skips loudly (not a pass) only when Go or the raft sources are not installed.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { silentLogger } from '../../src/logging/logger.ts';
+import { type LogEntry, LogType } from '../../src/raft/core/types.ts';
+import { type RaftFsm, RaftHost } from '../../src/raft/host/raft-host.ts';
+import { RAFT_HOST_TIMING_DEFAULTS } from '../../src/raft/host/timing.ts';
+import { createMemoryNodeStores } from '../../src/raft/storage/memory-store.ts';
+import { TcpTransport } from '../../src/raft/transport/tcp-transport.ts';
+import { waitFor } from '../transport/helpers.ts';
+import { appliedChain, buildGoPeer, GoPeer } from './go-peer.ts';
+
+const bin = buildGoPeer();
+const FAST = ['--heartbeat-ms', '300', '--election-ms', '300', '--lease-ms', '150', '--commit-ms', '20'];
+const TIMING = {
+  ...RAFT_HOST_TIMING_DEFAULTS,
+  tickMs: 10,
+  heartbeatTimeoutMs: 300,
+  electionTimeoutMs: 300,
+  leaseTimeoutMs: 150,
+  commitTimeoutMs: 20,
+};
+const cleanups: Array<() => unknown> = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+/** raftpeer's FSM in TS: the same hash chain and the same JSON snapshot. */
+class ChainFsm implements RaftFsm {
+  count = 0;
+  chain: Buffer = Buffer.alloc(32);
+  applied = 0;
+  apply(e: LogEntry): unknown {
+    this.applied = e.index;
+    if (e.type !== LogType.Command) return undefined;
+    this.chain = createHash('sha256').update(this.chain).update(e.data).digest();
+    this.count++;
+    return this.count;
+  }
+  snapshot(): Uint8Array {
+    return Buffer.from(
+      JSON.stringify({ count: this.count, chain: this.chain.toString('hex'), applied: this.applied }),
+    );
+  }
+  restore(data: Uint8Array): void {
+    const s =
+      data.length === 0
+        ? { count: 0, chain: '00'.repeat(32), applied: 0 }
+        : JSON.parse(Buffer.from(data).toString());
+    this.count = s.count;
+    this.chain = Buffer.from(s.chain, 'hex');
+    this.applied = s.applied;
+  }
+}
+
+async function tsNode(id: string) {
+  const transport = new TcpTransport({
+    localId: id,
+    bindHost: '127.0.0.1',
+    bindPort: 0,
+    logger: silentLogger(),
+  });
+  await transport.start();
+  const fsm = new ChainFsm();
+  const host = new RaftHost({
+    id,
+    addr: transport.localAddr(),
+    stores: createMemoryNodeStores(),
+    transport,
+    fsm,
+    logger: silentLogger(),
+    timing: TIMING,
+    preVote: true,
+  });
+  await host.start();
+  cleanups.push(async () => {
+    await host.shutdown().catch(() => {});
+    await transport.close();
+  });
+  return { id, addr: transport.localAddr(), host, fsm };
+}
+
+async function goPeer(id: string, args: string[]): Promise<GoPeer> {
+  const g = await GoPeer.start(id, args);
+  cleanups.push(() => g.kill());
+  return g;
+}
+
+describe('mixed clusters with hashicorp raft 1.1.2', {
+  skip: bin === null ? 'Go not installed' : false,
+}, () => {
+  it('2 Go + 1 TS: join, 500 entries identical everywhere, transfer Go→TS, TS leads Go, transfer TS→Go', async () => {
+    const g1 = await goPeer('g1', ['--bootstrap', ...FAST]);
+    await g1.waitState((s) => s.role === 'leader', 'g1 leader');
+    const g2 = await goPeer('g2', FAST);
+    const t1 = await tsNode('t1');
+    await g1.call(`/add_voter?id=g2&addr=${g2.raftAddr}`);
+    await g1.call(`/add_voter?id=t1&addr=${t1.addr}`);
+
+    const datas: Buffer[] = [];
+    for (let i = 0; i < 500; i++) {
+      const d = createHash('sha256').update(`entry-${i}`).digest();
+      datas.push(Buffer.concat([d, Buffer.alloc(i % 300, i & 0xff)]));
+      await g1.call('/apply', datas[i]);
+    }
+    const want = appliedChain(datas);
+    await waitFor(() => t1.fsm.count === 500, 'TS applied 500', 15_000);
+    assert.equal(t1.fsm.chain.toString('hex'), want, 'TS applied identical bytes in identical order');
+    for (const g of [g1, g2]) {
+      const s = await g.waitState((x) => x.appliedCount === 500, `${g.id} applied 500`);
+      assert.equal(s.appliedChain, want);
+    }
+    assert.deepEqual(
+      t1.host.getConfiguration().servers.map((s) => s.id),
+      ['g1', 'g2', 't1'],
+    );
+
+    // Go → TS leadership transfer (TimeoutNow from Go, RequestVote with LeadershipTransfer from TS).
+    await g1.call(`/transfer?id=t1&addr=${t1.addr}`);
+    await waitFor(() => t1.host.state() === 'leader', 't1 leader', 10_000);
+    for (const g of [g1, g2]) await g.waitState((s) => s.leader === t1.addr, `${g.id} follows t1`);
+
+    // The TS leader replicates to both Go followers.
+    const more: Buffer[] = [];
+    for (let i = 0; i < 50; i++) {
+      more.push(Buffer.from(`ts-${i}`));
+      await t1.host.apply(more[i]!, 5000);
+    }
+    const want2 = appliedChain([...datas, ...more]);
+    for (const g of [g1, g2]) {
+      const s = await g.waitState((x) => x.appliedCount === 550, `${g.id} applied TS entries`);
+      assert.equal(s.appliedChain, want2);
+    }
+
+    // TS → Go transfer (our TimeoutNow, Go's election).
+    await t1.host.leadershipTransferToServer('g2', g2.raftAddr);
+    await g2.waitState((s) => s.role === 'leader', 'g2 leader');
+    await waitFor(() => t1.host.leader().addr === g2.raftAddr, 't1 follows g2', 10_000);
+    await g2.call('/apply', Buffer.from('back-on-go'));
+    await waitFor(() => t1.fsm.count === 551, 't1 applied entry from g2', 10_000);
+  });
+});
