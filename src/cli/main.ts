@@ -45,6 +45,8 @@ export interface ProcessSurface {
   readonly isTty: boolean;
   /** Log destination (default: stdout). */
   readonly logSink?: LogSink;
+  /** Service builder (default: `buildServices`); tests pass their own to run the lifecycle in-process. */
+  readonly buildServices?: typeof buildServices;
 }
 
 /** The Go conductor's fatal line: `lvl=crit msg="Application failed" message="..."` (here on stderr). */
@@ -109,7 +111,7 @@ export async function run(io: ProcessSurface): Promise<number> {
   }
 
   const metrics = createMetrics({ defaultMetrics: true });
-  const services = await buildServices(config, { logger, metrics });
+  const services = await (io.buildServices ?? buildServices)(config, { logger, metrics });
   try {
     await startServices(services, logger);
   } catch (e) {
