@@ -96,7 +96,7 @@ async function goPeer(id: string, args: string[]): Promise<GoPeer> {
 describe('mixed clusters with hashicorp raft 1.1.2', {
   skip: bin === null ? 'Go not installed' : false,
 }, () => {
-  it('2 Go + 1 TS: join, 500 entries identical everywhere, transfer Go→TS, TS leads Go, transfer TS→Go', async () => {
+  it('2 Go + 1 TS: join, 500 entries identical everywhere, transfer Go→TS, TS leads Go, transfer TS→Go, kill the Go leader, remove it', async () => {
     const g1 = await goPeer('g1', ['--bootstrap', ...FAST]);
     await g1.waitState((s) => s.role === 'leader', 'g1 leader');
     const g2 = await goPeer('g2', FAST);
@@ -145,5 +145,32 @@ describe('mixed clusters with hashicorp raft 1.1.2', {
     await waitFor(() => t1.host.leader().addr === g2.raftAddr, 't1 follows g2', 10_000);
     await g2.call('/apply', Buffer.from('back-on-go'));
     await waitFor(() => t1.fsm.count === 551, 't1 applied entry from g2', 10_000);
+
+    // Kill the Go leader: g1 and t1 elect a new leader (t1's pre-vote to 1.1.2 g1 takes the
+    // "unexpected command" path); nothing committed is lost.
+    g2.kill();
+    const until = Date.now() + 15_000;
+    let leader: 'g1' | 't1' | null = null;
+    while (leader === null && Date.now() < until) {
+      if (t1.host.state() === 'leader') leader = 't1';
+      else if ((await g1.state()).role === 'leader') leader = 'g1';
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(leader !== null, 'a new leader after the Go leader was killed');
+    assert.equal((await g1.state()).appliedCount, 551);
+    assert.equal(t1.fsm.count, 551);
+
+    // Remove the dead node from whichever side leads; the change is visible on both languages.
+    if (leader === 't1') await t1.host.removeServer('g2', 0, 5000);
+    else await g1.call('/remove_server?id=g2');
+    await waitFor(() => t1.host.getConfiguration().servers.length === 2, 't1 sees g2 removed', 10_000);
+    const conf = await g1.call<{ servers: Array<{ id: string }> }>('/configuration');
+    assert.deepEqual(conf.servers.map((s) => s.id).sort(), ['g1', 't1']);
+    const last = Buffer.from('after-failover');
+    if (leader === 't1') await t1.host.apply(last, 5000);
+    else await g1.call('/apply', last);
+    const s1 = await g1.waitState((x) => x.appliedCount === 552, 'g1 applied after failover');
+    await waitFor(() => t1.fsm.count === 552, 't1 applied after failover', 10_000);
+    assert.equal(s1.appliedChain, t1.fsm.chain.toString('hex'));
   });
 });
