@@ -9,6 +9,20 @@ import { emitKeypressEvents } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Devnet, type MemberStatus, sleep } from './devnet.ts';
 
+const USAGE = `Usage: npm run devnet -- [options]   (or: npx op-conductor devnet [options])
+  Starts 3 real conductor processes (LMDB stores, TCP Raft transport) and a simulated L2 of 3 op-node/op-geth pairs.
+  Without --duration: a live status table; keys k (kill the leader, restart it 3 s later), t (transfer leadership),
+  p (partition the leader for 10 s), u (make the leader unhealthy for 10 s), q (quit).
+Options:
+  --duration D            run non-interactively for D (e.g. 60s, 10m), then print the summary line and exit
+  --kill-leader-every D   with --duration: kill -9 the leader's conductor every D (restarted 3 s later)
+  --block-time D          L2 block time (default 250ms)
+  --payload-kb N          transaction bytes per block in KiB (default 10)
+  --binary                commit through the binary SSZ endpoint instead of JSON-RPC
+  --json FILE             also write the summary as JSON
+  --dir DIR               data and log directory (default: a new temp dir)
+  --verbose               print L2 and devnet events on stderr
+Exit code 1 if any reorg or lost block was observed.`;
 const FAILOVER_TIMEOUT_MS = 30_000;
 const RESTART_AFTER_MS = 3_000;
 const REFRESH_MS = 500;
@@ -105,8 +119,13 @@ async function main(): Promise<number> {
       dir: { type: 'string' },
       binary: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const devnet = new Devnet({
     blockTimeMs: parseDurationMs(values['block-time']!),
     payloadBytes: Number(values['payload-kb']) * 1024,

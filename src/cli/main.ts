@@ -32,6 +32,7 @@ import {
   waitForStopSignal,
 } from './lifecycle.ts';
 import { buildServices } from './services.ts';
+import { runSubcommand, subcommandOf } from './subcommands.ts';
 import { appVersion } from './version.ts';
 
 export interface ProcessSurface {
@@ -84,6 +85,8 @@ function warnUnknownEnvVars(env: Env, logger: Logger): void {
 }
 
 export async function run(io: ProcessSurface): Promise<number> {
+  const sub = subcommandOf(io.argv);
+  if (sub !== undefined) return runSubcommand(sub, io.argv.slice(1));
   const version = appVersion(io.env);
   let parsed: ParsedFlags;
   try {
