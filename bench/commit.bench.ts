@@ -1,6 +1,6 @@
 // RPC-edge commit benchmark: real fastify server on 127.0.0.1:0, real payload codec, a conductor double
 // whose commit resolves at once (so the figures are the RPC edge's own cost: HTTP + JSON parse + SSZ
-// encode/validate). Prints p50/p99 per size for JSON and binary commits, the worst event-loop stall
+// encode/validate). Bodies are pre-encoded Buffers so the in-process client adds little. Prints p50/p99 per size for JSON and binary commits, the worst event-loop stall
 // during 2 MB JSON commits, and conductor_leader p50/p99 while 2 MB commits run back to back.
 // Run: node --import tsx bench/commit.bench.ts [iterations]
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -70,12 +70,14 @@ async function main() {
   const stalls = monitorEventLoopDelay({ resolution: 1 });
   for (const size of SIZES) {
     const json = envelopeJson(size);
-    const rpcBody = JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'conductor_commitUnsafePayload',
-      params: [json],
-    });
+    const rpcBody = Buffer.from(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'conductor_commitUnsafePayload',
+        params: [json],
+      }),
+    );
     const ssz = Buffer.from(encodePayloadForCommit(json).ssz);
     for (const [name, run] of [
       ['json', () => post('/', rpcBody, 'application/json')],
@@ -93,12 +95,14 @@ async function main() {
     `event-loop stall during 2 MB JSON commits: max ${(stalls.max / 1e6).toFixed(1)} ms, p99 ${(stalls.percentile(99) / 1e6).toFixed(1)} ms`,
   );
 
-  const big = JSON.stringify({
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'conductor_commitUnsafePayload',
-    params: [envelopeJson(2_000_000)],
-  });
+  const big = Buffer.from(
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'conductor_commitUnsafePayload',
+      params: [envelopeJson(2_000_000)],
+    }),
+  );
   let committing = true;
   const commits = (async () => {
     while (committing) await post('/', big, 'application/json');

@@ -8,10 +8,12 @@
  * empty body. Every request is timed into `binary_commit_request_duration_seconds{success}`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { EncodedPayload } from '../consensus/consensus.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { ConductorApi } from './conductor-api.ts';
 import { APPLY_PREFIX, INVALID_SSZ_PREFIX, withPrefix } from './methods/commit-errors.ts';
+import { type DecodePool, offloadBodyBytesMin } from './offload/decode-pool.ts';
 import type { PayloadCodecPort } from './payload-codec-port.ts';
 import { sendPlainText } from './plain-text.ts';
 
@@ -23,6 +25,8 @@ export interface BinaryCommitDeps {
   readonly codec: PayloadCodecPort;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** Validates large bodies off the RPC thread when present. */
+  readonly pool?: DecodePool;
 }
 
 export function binaryCommitHandler(deps: BinaryCommitDeps) {
@@ -34,6 +38,22 @@ export function binaryCommitHandler(deps: BinaryCommitDeps) {
       (performance.now() - started) / 1000,
     );
   };
+}
+
+async function validate(deps: BinaryCommitDeps, body: Uint8Array): Promise<EncodedPayload> {
+  if (deps.pool && body.length >= offloadBodyBytesMin) {
+    const res = await deps.pool.decode('ssz', body).catch(() => undefined);
+    if (res?.kind === 'ssz') {
+      if (res.encoded) return res.encoded;
+      throw withPrefix(INVALID_SSZ_PREFIX, new Error(res.error?.message ?? 'unknown error'));
+    }
+    // The worker failed: validate inline rather than refuse the block.
+  }
+  try {
+    return deps.codec.validateSsz(body);
+  } catch (e) {
+    throw withPrefix(INVALID_SSZ_PREFIX, e);
+  }
 }
 
 async function handle(deps: BinaryCommitDeps, req: FastifyRequest, reply: FastifyReply): Promise<number> {
@@ -53,13 +73,7 @@ async function handle(deps: BinaryCommitDeps, req: FastifyRequest, reply: Fastif
   if (!body || body.length === 0) return sendPlainText(reply, 400, 'empty payload');
   let message: string;
   try {
-    const payload = (() => {
-      try {
-        return deps.codec.validateSsz(body);
-      } catch (e) {
-        throw withPrefix(INVALID_SSZ_PREFIX, e);
-      }
-    })();
+    const payload = await validate(deps, body);
     try {
       await deps.api.commitUnsafePayload(payload);
     } catch (e) {

@@ -10,7 +10,8 @@
  * - Requests are served concurrently with the control loop and with each other: a slow pause/commit never
  *   delays `conductor_leader` (handlers only await their own work).
  * - Each request runs under an AbortSignal that ends on `requestTimeoutMs` or when the client goes away.
- * - The request body is parsed once (JSON.parse of the raw buffer); the commit payload is SSZ-encoded once.
+ * - The request body is parsed once and the commit payload SSZ-encoded once; bodies ≥ 256 KiB are handled
+ *   by a decode worker so multi-MB commits do not stall the event loop.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../logging/logger.ts';
@@ -21,6 +22,8 @@ import type { ConductorApi } from './conductor-api.ts';
 import { Dispatcher, encodeError } from './json-rpc/dispatcher.ts';
 import { parseError, RpcError, RpcErrorCode } from './json-rpc/errors.ts';
 import { buildMethodTable } from './methods/registry.ts';
+import { DecodePool, decodeWorkersDefault, offloadBodyBytesMin } from './offload/decode-pool.ts';
+import { PreDecodedPayload } from './offload/pre-decoded.ts';
 import type { PayloadCodecPort } from './payload-codec-port.ts';
 import { sendPlainText } from './plain-text.ts';
 import type { ProxyBackends } from './proxy/backend-client.ts';
@@ -49,6 +52,8 @@ export interface RpcServerDeps {
   readonly adminJwtSecret?: Uint8Array;
   readonly requestTimeoutMs?: number;
   readonly bodyBytesMax?: number;
+  /** Decode bodies ≥ 256 KiB (multi-MB commits) in worker threads (default true); 0 disables. */
+  readonly decodeWorkers?: number;
   /** Wall clock in ms (JWT `iat` checks); injectable for tests. */
   readonly nowMs?: () => number;
 }
@@ -76,6 +81,34 @@ function requestLifetime(reply: FastifyReply, timeoutMs: number): { signal: Abor
   };
 }
 
+const PARSE_FAILED = Symbol('parse failed');
+
+/**
+ * Parse a JSON-RPC body once. Large bodies go to a decode worker, which also SSZ-encodes a commit payload
+ * so the RPC thread never spends tens of ms on one request; anything else (or a worker failure) is parsed
+ * inline.
+ */
+async function parseBody(body: Buffer | undefined, pool: DecodePool | undefined): Promise<unknown> {
+  if (pool && body && body.length >= offloadBodyBytesMin) {
+    const res = await pool.decode('json', body).catch(() => undefined);
+    if (res?.kind === 'parse-error') return PARSE_FAILED;
+    if (res?.kind === 'commit') {
+      const m = res.message;
+      return {
+        jsonrpc: m.jsonrpc,
+        method: m.method,
+        ...(m.hasId ? { id: m.id } : {}),
+        params: [new PreDecodedPayload(m.encoded, m.error)],
+      };
+    }
+  }
+  try {
+    return JSON.parse(body ? body.toString('utf8') : '');
+  } catch {
+    return PARSE_FAILED;
+  }
+}
+
 export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
   const bodyBytesMax = deps.bodyBytesMax ?? rpcBodyBytesMax;
   const timeoutMs = deps.requestTimeoutMs ?? rpcRequestTimeoutMs;
@@ -97,6 +130,8 @@ export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
     deps.metrics,
   );
 
+  const workers = deps.decodeWorkers ?? decodeWorkersDefault;
+  const pool = workers > 0 ? new DecodePool(workers) : undefined;
   const app = Fastify({ bodyLimit: bodyBytesMax, logger: false, forceCloseConnections: 'idle' });
   // One raw-buffer parser for every content type: the JSON route applies go-ethereum's content-type rules
   // itself (with Go's 415 text), and the binary route needs the bytes untouched.
@@ -152,10 +187,8 @@ export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
     if (!ACCEPTED_CONTENT_TYPES.has(mediaType(req.headers['content-type']))) {
       return sendPlainText(reply, 415, `invalid content type, only ${JSON_CONTENT_TYPE} is supported`);
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body ? body.toString('utf8') : '');
-    } catch {
+    const parsed = await parseBody(body, pool);
+    if (parsed === PARSE_FAILED) {
       return reply.code(200).header('content-type', JSON_CONTENT_TYPE).send(encodeError(null, parseError()));
     }
     const authorizer = authorizeAdmin(req.headers.authorization);
@@ -183,7 +216,10 @@ export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
       .header('content-type', JSON_CONTENT_TYPE)
       .send(`${JSON.stringify({ version: deps.version })}\n`),
   );
-  app.all(COMMIT_UNSAFE_PAYLOAD_PATH, binaryCommitHandler(deps));
+  app.all(COMMIT_UNSAFE_PAYLOAD_PATH, binaryCommitHandler({ ...deps, ...(pool ? { pool } : {}) }));
+  app.addHook('onClose', async () => {
+    await pool?.close();
+  });
   return app;
 }
 
@@ -201,4 +237,26 @@ export async function listenRpcServer(
   const addr = app.server.address();
   if (addr === null || typeof addr === 'string') throw new Error('rpc server has no TCP address');
   return { host: addr.address, port: addr.port };
+}
+
+/** Go's graceful HTTP shutdown budget for the RPC server on stop. */
+export const rpcShutdownGraceMs = 5_000;
+
+/**
+ * Close the server like Go's 5 s graceful shutdown: wait for in-flight requests up to `graceMs`, then cut
+ * the remaining connections. Bounded, so `conductor_stop` (itself an in-flight request on this server) can
+ * never deadlock the shutdown it triggered.
+ */
+export async function closeRpcServer(app: FastifyInstance, graceMs = rpcShutdownGraceMs): Promise<void> {
+  const closing = app.close();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(() => resolve('expired'), graceMs);
+  });
+  const first = await Promise.race([closing.then(() => 'closed' as const), expired]);
+  clearTimeout(timer);
+  if (first === 'expired') {
+    app.server.closeAllConnections();
+    await closing;
+  }
 }

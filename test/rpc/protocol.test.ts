@@ -213,3 +213,27 @@ test('RPC metrics carry rpc="main", the method, and error "<nil>" or "rpc_<code>
   );
   assert.match(text, /op_conductor_rpc_server_results_size_total\{rpc="main",method="conductor_leader"\} 4/);
 });
+
+test('closeRpcServer: conductor_stop that closes its own server finishes within the grace period', async () => {
+  const { listenRpcServer, closeRpcServer } = await import('../../src/rpc/server.ts');
+  const h = harness();
+  let closed: Promise<void> | undefined;
+  h.api.stop = async () => {
+    closed = closeRpcServer(h.app, 200);
+    await closed;
+  };
+  const { port } = await listenRpcServer(h.app, { host: '127.0.0.1', port: 0 });
+  const res = await fetch(`http://127.0.0.1:${port}/`, {
+    method: 'POST',
+    headers: JSON_CT,
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'conductor_stop' }),
+    signal: AbortSignal.timeout(5_000),
+  }).then(
+    (r) => r.text(),
+    (e: unknown) => `connection cut: ${String(e)}`,
+  );
+  await closed;
+  assert.ok(closed, 'stop ran');
+  assert.ok(res.length > 0, 'the request ended (answered or cut) instead of hanging');
+  assert.equal(h.app.server.listening, false);
+});

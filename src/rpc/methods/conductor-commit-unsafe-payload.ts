@@ -9,6 +9,7 @@ import { PayloadCodecError, PayloadCodecErrorCode } from '../../fsm/payload-code
 import type { ConductorApi } from '../conductor-api.ts';
 import { invalidParams } from '../json-rpc/errors.ts';
 import type { RpcMethod } from '../method.ts';
+import { PreDecodedPayload } from '../offload/pre-decoded.ts';
 import type { PayloadCodecPort } from '../payload-codec-port.ts';
 import { APPLY_PREFIX, MARSHAL_PREFIX, withPrefix } from './commit-errors.ts';
 
@@ -19,7 +20,7 @@ export function conductorCommitUnsafePayload(api: ConductorApi, codec: PayloadCo
     handle: async ([json]) => {
       let encoded: EncodedPayload;
       try {
-        encoded = codec.encodeForCommit(json ?? null);
+        encoded = json instanceof PreDecodedPayload ? json.unwrap() : codec.encodeForCommit(json ?? null);
       } catch (e) {
         // A JSON shape error is a parameter decoding failure in Go (-32602), not a marshal error.
         if (e instanceof PayloadCodecError && e.code === PayloadCodecErrorCode.InvalidJson) {

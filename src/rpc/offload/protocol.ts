@@ -1,0 +1,41 @@
+/**
+ * Messages between the RPC thread and the payload decode workers. Pure data (structured-clone safe);
+ * byte buffers travel as transferred ArrayBuffers so a 2 MB payload is never copied between threads.
+ */
+export type DecodeRequest =
+  | { readonly seq: number; readonly kind: 'json'; readonly body: ArrayBuffer }
+  | { readonly seq: number; readonly kind: 'ssz'; readonly body: ArrayBuffer };
+
+export interface EncodedWire {
+  readonly ssz: Uint8Array;
+  readonly blockNumber: bigint;
+  readonly blockHash: `0x${string}`;
+}
+
+export interface CodecErrorWire {
+  /** PayloadCodecError code, or undefined for any other error. */
+  readonly code: string | undefined;
+  readonly message: string;
+}
+
+export type DecodeResponse =
+  /** A single `conductor_commitUnsafePayload` call whose payload was encoded in the worker. */
+  | { readonly seq: number; readonly kind: 'commit'; readonly message: CommitMessageWire }
+  /** Valid JSON of any other shape: the RPC thread parses it itself (rare for large bodies). */
+  | { readonly seq: number; readonly kind: 'other' }
+  | { readonly seq: number; readonly kind: 'parse-error' }
+  | {
+      readonly seq: number;
+      readonly kind: 'ssz';
+      readonly encoded?: EncodedWire;
+      readonly error?: CodecErrorWire;
+    };
+
+export interface CommitMessageWire {
+  readonly jsonrpc: unknown;
+  readonly hasId: boolean;
+  readonly id: unknown;
+  readonly method: string;
+  readonly encoded?: EncodedWire;
+  readonly error?: CodecErrorWire;
+}
