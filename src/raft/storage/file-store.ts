@@ -1,22 +1,24 @@
 /**
  * File-backed LogStore and StableStore (no database).
  *
- * Log: `<nodeDir>/log/<first-index, 20 digits>.seg` segments, each preallocated (ftruncate) to
- * `segmentBytes`, holding records `u32 length | u32 crc32(payload) | payload` (payload = entry-codec).
- * `<nodeDir>/log/first-index` (written atomically) records the logical first index after compaction.
- * Stable state: `<nodeDir>/stable.json`, hashicorp's key names, replaced atomically.
+ * Log: `<nodeDir>/log/<sequence, 20 digits>.seg` segments, each preallocated (ftruncate) to
+ * `segmentBytes`, holding records `u32 length | u32 crc32(payload) | payload` (payload = entry-codec,
+ * which carries the entry's index). A segment's first index is the index of its first record, so the
+ * next segment can be created ahead of time (the "spare") and rollover costs no file creation or
+ * directory fsync on the append path. `<nodeDir>/log/first-index` (written atomically) records the
+ * logical first index after compaction. Stable state: `<nodeDir>/stable.json`, replaced atomically.
  *
  * Invariants:
  * - Every byte after the last valid record of a segment is zero (fresh segments are sparse zeros and
  *   suffix truncation zeroes the discarded bytes before it resolves), so a record can only be followed
- *   by a valid successor or by the zero end marker. A torn or corrupt record in the last segment is
- *   therefore the end of the log: it and everything after it are zeroed on open, never returned.
- *   A bad record inside an earlier (sealed) segment is media corruption: open fails with ERR_CORRUPT.
+ *   by a valid successor or by the zero end marker. A torn or corrupt record at the end of the log is
+ *   therefore the end: it and everything after it are zeroed on open, never returned as data.
+ *   A bad record followed by valid records in a later segment is media corruption: ERR_CORRUPT.
  * - Each batch is written with one positional write per segment followed by fdatasync; entries become
  *   visible to reads only after that, so reads never see data a crash could take back.
- * - Segments are contiguous: segment k+1 starts at the index after segment k's last entry.
- * - Suffix truncation deletes later segments newest-first before trimming, so a crash at any point
- *   leaves a contiguous log; compaction persists the new first index before deleting whole segments.
+ * - Segments are filled in sequence-number order and are contiguous in that order. Deletions of whole segments are made
+ *   durable one at a time (newest first for truncation, oldest first for compaction), so a crash never
+ *   leaves a hole; compaction persists the new first index before deleting anything.
  * - After an I/O error during a write the store is failed: every later call throws ERR_IO.
  */
 import {
@@ -57,8 +59,11 @@ export const fileLogDirName = 'log';
 export const fileStableName = 'stable.json';
 const firstIndexFileName = 'first-index';
 const segmentSuffix = '.seg';
-/** Default segment size: large enough that rollover (create + dir fsync) is rare at 1 MB entries. */
-export const segmentBytesDefault = 64 * 1024 * 1024;
+/**
+ * Default segment size. Compaction frees whole segments only, so the footprint is the live entries plus
+ * up to one segment; 16 MiB keeps a 1s/48/32 conductor with 1 MB payloads under 100 MB on disk.
+ */
+export const segmentBytesDefault = 16 * 1024 * 1024;
 const recordHeaderBytes = 8;
 /** Chunk used when zeroing discarded bytes. */
 const zeroChunkBytes = 1024 * 1024;
@@ -66,18 +71,20 @@ const writeAsync = promisify(write);
 const fdatasyncAsync = promisify(fdatasync);
 
 interface Segment {
-  readonly first: Index;
+  readonly seq: number;
   readonly path: string;
   readonly fd: number;
   readonly capacity: number;
+  /** Index of the first record; 0 while the segment is empty. */
+  first: Index;
   /** offsets[i] = byte offset of the record holding index first + i. */
   offsets: number[];
   /** Byte offset just past the last valid record. */
   end: number;
 }
 
-function segmentName(first: Index): string {
-  return `${String(first).padStart(20, '0')}${segmentSuffix}`;
+function segmentName(seq: number): string {
+  return `${String(seq).padStart(20, '0')}${segmentSuffix}`;
 }
 
 function segLast(s: Segment): Index {
@@ -97,11 +104,10 @@ function readExact(fd: number, length: number, position: number): Buffer {
 
 type ScanResult = { ok: true } | { ok: false; reason: string };
 
-/** Reads the records of `seg` from offset 0, filling offsets/end; stops at the zero marker or a bad record. */
+/** Reads the records of `seg` from offset 0, filling first/offsets/end; stops at the zero marker or a bad record. */
 function scanSegment(seg: Segment): ScanResult {
   let off = 0;
   seg.end = 0;
-  let expected = seg.first;
   while (off + recordHeaderBytes <= seg.capacity) {
     const h = readExact(seg.fd, recordHeaderBytes, off);
     if (h.byteLength < recordHeaderBytes) return { ok: false, reason: `short header at ${off}` };
@@ -121,14 +127,21 @@ function scanSegment(seg: Segment): ScanResult {
     } catch (e) {
       return { ok: false, reason: `undecodable record at ${off}: ${(e as Error).message}` };
     }
-    if (index !== expected)
-      return { ok: false, reason: `record at ${off} has index ${index}, expected ${expected}` };
+    if (seg.offsets.length === 0) seg.first = index;
+    else if (index !== segLast(seg) + 1) {
+      return { ok: false, reason: `record at ${off} has index ${index}, expected ${segLast(seg) + 1}` };
+    }
     seg.offsets.push(off);
     off += recordHeaderBytes + len;
     seg.end = off;
-    expected++;
   }
   return { ok: true };
+}
+
+function writeZerosSync(fd: number, off: number, len: number): void {
+  const zeros = Buffer.alloc(len);
+  let done = 0;
+  while (done < len) done += writeSync(fd, zeros, done, len - done, off + done);
 }
 
 /** Zeroes [from, capacity) of a segment, writing only chunks that are not already zero. Sync (open path). */
@@ -145,6 +158,14 @@ function zeroTailSync(fd: number, from: number, capacity: number): void {
   if (wrote) fdatasyncSync(fd);
 }
 
+async function writeAll(fd: number, buf: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < buf.byteLength) {
+    const { bytesWritten } = await writeAsync(fd, buf, done, buf.byteLength - done, position + done);
+    done += bytesWritten;
+  }
+}
+
 export interface FileLogStoreOptions {
   readonly logger?: Logger;
   readonly segmentBytes?: number;
@@ -152,9 +173,13 @@ export interface FileLogStoreOptions {
 
 export class FileLogStore implements LogStore {
   readonly dir: string;
+  /** Segments in sequence (= log) order; all non-empty except transiently while an append runs. */
   private segments: Segment[] = [];
   private first: Index = 0;
   private last: Index = 0;
+  private nextSeq = 1;
+  /** The next segment, created ahead of need so rollover does no file creation. */
+  private spare: Promise<Segment | undefined> | undefined;
   private failed: StorageError | undefined;
   private readonly gate = new WriteGate('file log store');
   private readonly segmentBytes: number;
@@ -170,6 +195,7 @@ export class FileLogStore implements LogStore {
       this.recover();
     } catch (e) {
       for (const s of this.segments) closeSync(s.fd);
+      this.segments = [];
       throw e instanceof StorageError ? e : ioError(`cannot open file log store ${this.dir}`, e);
     }
   }
@@ -187,65 +213,65 @@ export class FileLogStore implements LogStore {
     return Number(buf.readBigUInt64BE(0));
   }
 
+  private removeSync(s: Segment): void {
+    closeSync(s.fd);
+    rmSync(s.path, { force: true });
+  }
+
   private recover(): void {
-    const names = readdirSync(this.dir)
-      .filter((n) => n.endsWith(segmentSuffix))
-      .sort();
     const marker = this.readFirstIndexMarker();
-    const scans: ScanResult[] = [];
-    for (const name of names) {
-      const first = Number(name.slice(0, -segmentSuffix.length));
+    const scanned: { seg: Segment; scan: ScanResult }[] = [];
+    for (const name of readdirSync(this.dir)) {
+      if (!name.endsWith(segmentSuffix)) continue;
+      const seq = Number(name.slice(0, -segmentSuffix.length));
+      if (!Number.isSafeInteger(seq)) continue;
+      this.nextSeq = Math.max(this.nextSeq, seq + 1);
       const path = join(this.dir, name);
       const fd = openSync(path, 'r+');
-      const seg: Segment = { first, path, fd, capacity: fstatSync(fd).size, offsets: [], end: 0 };
+      const seg: Segment = { seq, path, fd, capacity: fstatSync(fd).size, first: 0, offsets: [], end: 0 };
       this.segments.push(seg);
-      scans.push(scanSegment(seg));
+      scanned.push({ seg, scan: scanSegment(seg) });
     }
-    // The log ends at the first bad record or empty segment. Anything valid after that point cannot come
-    // from a torn write (a segment is written only after the previous one was fully synced): corruption.
-    const endAt = this.segments.findIndex((s, i) => !scans[i]!.ok || s.offsets.length === 0);
+    // Segments are used in creation (sequence) order, so that is log order; a spare is the newest.
+    scanned.sort((a, b) => a.seg.seq - b.seg.seq);
+    this.segments = scanned.map((x) => x.seg);
+    // The log ends at the first bad record or empty segment; valid records after that are corruption,
+    // because a segment is only written after everything before it was synced.
+    const endAt = scanned.findIndex((x) => !x.scan.ok || x.seg.offsets.length === 0);
     if (endAt >= 0) {
-      const later = this.segments.slice(endAt + 1);
-      const bad = later.find((s) => s.offsets.length > 0);
-      if (bad !== undefined) {
-        const why = scans[endAt]!.ok
-          ? 'is empty'
-          : `is corrupt (${(scans[endAt] as { reason: string }).reason})`;
+      const laterFull = scanned.slice(endAt + 1).find((x) => x.seg.offsets.length > 0);
+      const tail = scanned[endAt]!;
+      if (laterFull !== undefined) {
+        const why = tail.scan.ok ? 'is empty' : `is corrupt (${tail.scan.reason})`;
         throw new StorageError(
           'ERR_CORRUPT',
-          `file log store: segment ${this.segments[endAt]!.path} ${why} but later segment ${bad.path} holds entries`,
+          `file log store: segment ${tail.seg.path} ${why} but ${laterFull.seg.path} holds later entries`,
         );
       }
-      const tail = this.segments[endAt]!;
-      const scan = scans[endAt]!;
-      if (!scan.ok) {
+      if (!tail.scan.ok) {
         this.logger?.warn(
-          { segment: tail.path, reason: scan.reason, at: tail.end },
+          { segment: tail.seg.path, reason: tail.scan.reason, at: tail.seg.end },
           'discarding torn or corrupt log tail',
         );
-        zeroTailSync(tail.fd, tail.end, tail.capacity);
+        zeroTailSync(tail.seg.fd, tail.seg.end, tail.seg.capacity);
       }
-      const drop = this.segments.splice(tail.offsets.length === 0 ? endAt : endAt + 1);
-      for (const s of drop) {
-        closeSync(s.fd);
-        rmSync(s.path);
-      }
+      // Keep the tail if it still holds records; empty segments are dropped (a new spare is made later).
+      for (const x of this.segments.splice(tail.seg.offsets.length === 0 ? endAt : endAt + 1))
+        this.removeSync(x);
     }
     for (let i = 1; i < this.segments.length; i++) {
       const prev = this.segments[i - 1]!;
-      if (this.segments[i]!.first !== segLast(prev) + 1) {
+      const cur = this.segments[i]!;
+      if (cur.first !== segLast(prev) + 1) {
         throw new StorageError(
           'ERR_CORRUPT',
-          `file log store: ${this.segments[i]!.path} does not continue the log`,
+          `file log store: ${cur.path} starts at ${cur.first}, expected ${segLast(prev) + 1}`,
         );
       }
     }
     // Finish a compaction interrupted after its marker was written.
-    while (this.segments.length > 1 && segLast(this.segments[0]!) < marker) {
-      const s = this.segments.shift()!;
-      closeSync(s.fd);
-      rmSync(s.path);
-    }
+    while (this.segments.length > 1 && segLast(this.segments[0]!) < marker)
+      this.removeSync(this.segments.shift()!);
     const head = this.segments[0];
     const tail = this.segments[this.segments.length - 1];
     if (head === undefined || tail === undefined || marker > segLast(tail)) {
@@ -280,7 +306,7 @@ export class FileLogStore implements LogStore {
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const s = this.segments[mid]!;
-      if (index < s.first) hi = mid - 1;
+      if (s.offsets.length === 0 || index < s.first) hi = mid - 1;
       else if (index > segLast(s)) lo = mid + 1;
       else return s;
     }
@@ -292,7 +318,7 @@ export class FileLogStore implements LogStore {
     const h = readExact(seg.fd, recordHeaderBytes, off);
     const len = h.readUInt32BE(0);
     const payload = readExact(seg.fd, len, off + recordHeaderBytes);
-    if (payload.byteLength !== len || crc32(payload) !== h.readUInt32BE(4)) {
+    if (len < entryHeaderBytes || payload.byteLength !== len || crc32(payload) !== h.readUInt32BE(4)) {
       throw new StorageError('ERR_CORRUPT', `file log store: entry ${index} failed its checksum`);
     }
     const e = decodeEntry(payload);
@@ -331,22 +357,45 @@ export class FileLogStore implements LogStore {
     return this.failed;
   }
 
-  private async createSegment(first: Index, minBytes: number): Promise<Segment> {
-    const path = join(this.dir, segmentName(first));
-    const capacity = Math.max(this.segmentBytes, minBytes);
-    const fh = await open(path, 'w+', 0o644);
+  /** Creates and syncs an empty preallocated segment file (its directory entry made durable too). */
+  private async createSegment(capacity: number): Promise<Segment> {
+    const seq = this.nextSeq++;
+    const path = join(this.dir, segmentName(seq));
+    const fh = await open(path, 'wx+', 0o644);
     try {
       await fh.truncate(capacity);
       await fh.sync();
-    } catch (e) {
+    } finally {
       await fh.close();
-      throw e;
     }
     await fsyncDir(this.dir);
-    // The FileHandle owns the fd; keep a plain fd for synchronous reads and positional writes.
-    const fd = openSync(path, 'r+');
-    await fh.close();
-    return { first, path, fd, capacity, offsets: [], end: 0 };
+    return { seq, path, fd: openSync(path, 'r+'), capacity, first: 0, offsets: [], end: 0 };
+  }
+
+  /** Starts creating the spare segment in the background (errors surface when it is needed). */
+  private prepareSpare(): void {
+    if (this.spare !== undefined || this.gate.isClosed) return;
+    this.spare = this.createSegment(this.segmentBytes).catch((e: unknown) => {
+      this.logger?.warn({ err: e }, 'could not preallocate the next log segment');
+      return undefined;
+    });
+  }
+
+  /**
+   * An empty segment with room for `need` bytes: the spare when it fits, else a new one. An unfitting
+   * spare is deleted first, so segments are always filled in sequence order (recovery relies on it).
+   */
+  private async takeSegment(need: number): Promise<Segment> {
+    if (need <= this.segmentBytes) this.prepareSpare();
+    const spare = await this.spare;
+    this.spare = undefined;
+    if (spare !== undefined && need <= spare.capacity) return spare;
+    if (spare !== undefined) {
+      closeSync(spare.fd);
+      await rm(spare.path, { force: true });
+      await fsyncDir(this.dir);
+    }
+    return this.createSegment(Math.max(this.segmentBytes, need));
   }
 
   storeLogs(entries: readonly LogEntry[]): Promise<void> {
@@ -366,16 +415,14 @@ export class FileLogStore implements LogStore {
     // An empty log may still hold segments (everything compacted): start afresh at the new first index.
     if (this.last === 0 && this.segments.length > 0) await this.dropAllSegments();
     let seg = this.segments[this.segments.length - 1];
-    let pos = seg?.end ?? 0;
     let i = 0;
     while (i < entries.length) {
       const need = recordHeaderBytes + encodedEntryBytes(entries[i]!);
-      if (seg === undefined || pos + need > seg.capacity) {
-        // Created lazily, after the previous segment's chunk is durable (see recover()).
-        seg = await this.createSegment(entries[i]!.index, need);
+      if (seg === undefined || seg.end + need > seg.capacity) {
+        seg = await this.takeSegment(need);
         this.segments.push(seg);
-        pos = 0;
       }
+      const pos = seg.end;
       let j = i;
       let bytes = 0;
       while (j < entries.length) {
@@ -397,19 +444,22 @@ export class FileLogStore implements LogStore {
       await writeAll(seg.fd, buf, pos);
       await fdatasyncAsync(seg.fd);
       // Durable: publish this chunk to readers.
+      if (seg.offsets.length === 0) seg.first = entries[i]!.index;
       seg.offsets.push(...offsets);
       seg.end = pos + bytes;
       if (this.last === 0) this.first = entries[i]!.index;
       this.last = entries[j - 1]!.index;
-      pos += bytes;
       i = j;
     }
+    // Once the active segment is half full, have its successor ready before it is needed.
+    if (seg !== undefined && seg.end * 2 >= seg.capacity) this.prepareSpare();
   }
 
   private async dropAllSegments(): Promise<void> {
     for (const s of this.segments.splice(0).reverse()) {
       closeSync(s.fd);
       await rm(s.path, { force: true });
+      await fsyncDir(this.dir);
     }
     await rm(join(this.dir, firstIndexFileName), { force: true });
     await fsyncDir(this.dir);
@@ -434,32 +484,30 @@ export class FileLogStore implements LogStore {
     });
   }
 
-  /** Prefix deletion: persist the new first index, then delete whole segments below it. */
+  /** Prefix deletion: persist the new first index, then delete whole segments below it, oldest first. */
   private async compact(newFirst: Index): Promise<void> {
     const marker = Buffer.alloc(12);
     marker.writeBigUInt64BE(BigInt(newFirst));
     marker.writeUInt32BE(crc32(marker.subarray(0, 8)), 8);
     await writeFileAtomic(join(this.dir, firstIndexFileName), marker);
-    let removed = 0;
     while (this.segments.length > 1 && segLast(this.segments[0]!) < newFirst) {
       const s = this.segments.shift()!;
       closeSync(s.fd);
       await rm(s.path, { force: true });
-      removed++;
+      await fsyncDir(this.dir);
     }
-    if (removed > 0) await fsyncDir(this.dir);
   }
 
   /** Suffix deletion: remove later segments newest-first, then zero the tail of the one keeping newLast. */
   private async truncateSuffix(newLast: Index): Promise<void> {
-    let removed = 0;
-    while (this.segments.length > 0 && this.segments[this.segments.length - 1]!.first > newLast) {
-      const s = this.segments.pop()!;
+    while (this.segments.length > 0) {
+      const s = this.segments[this.segments.length - 1]!;
+      if (s.offsets.length > 0 && s.first <= newLast) break;
+      this.segments.pop();
       closeSync(s.fd);
       await rm(s.path, { force: true });
-      removed++;
+      await fsyncDir(this.dir);
     }
-    if (removed > 0) await fsyncDir(this.dir);
     const seg = this.segments[this.segments.length - 1]!;
     const keep = newLast - seg.first + 1;
     if (keep >= seg.offsets.length) return;
@@ -475,21 +523,10 @@ export class FileLogStore implements LogStore {
 
   async close(): Promise<void> {
     await this.gate.close();
+    const spare = await this.spare;
+    this.spare = undefined;
+    if (spare !== undefined) closeSync(spare.fd);
     for (const s of this.segments.splice(0)) closeSync(s.fd);
-  }
-}
-
-function writeZerosSync(fd: number, off: number, len: number): void {
-  const zeros = Buffer.alloc(len);
-  let done = 0;
-  while (done < len) done += writeSync(fd, zeros, done, len - done, off + done);
-}
-
-async function writeAll(fd: number, buf: Buffer, position: number): Promise<void> {
-  let done = 0;
-  while (done < buf.byteLength) {
-    const { bytesWritten } = await writeAsync(fd, buf, done, buf.byteLength - done, position + done);
-    done += bytesWritten;
   }
 }
 
