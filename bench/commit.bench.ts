@@ -2,7 +2,7 @@
 // whose commit resolves at once (so the figures are the RPC edge's own cost: HTTP + JSON parse + SSZ
 // encode/validate). Bodies are pre-encoded Buffers so the in-process client adds little. Prints p50/p99 per size for JSON and binary commits, the worst event-loop stall
 // during 2 MB JSON commits, and conductor_leader p50/p99 while 2 MB commits run back to back.
-// Run: node --import tsx bench/commit.bench.ts [iterations]
+// Run: node --import tsx bench/commit.bench.ts [iterations]   (DECODE_WORKERS=0 for the inline path)
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import type { EncodedPayload } from '../src/consensus/consensus.ts';
@@ -17,6 +17,8 @@ import { envelopeJson } from './payload-fixture.ts';
 const ITERATIONS = Number(process.argv[2] ?? 40);
 const SIZES = [100_000, 1_000_000, 2_000_000] as const;
 const LEADER_SAMPLES = 200;
+/** DECODE_WORKERS=0 measures the inline (no worker) path for comparison. */
+const DECODE_WORKERS = Number(process.env.DECODE_WORKERS ?? 1);
 
 const conductor: ConductorApi = {
   overrideLeader: () => {},
@@ -53,6 +55,7 @@ async function main() {
     metrics: createMetrics(),
     version: 'bench',
     enableProxy: false,
+    decodeWorkers: DECODE_WORKERS,
   });
   const { port } = await listenRpcServer(app, { host: '127.0.0.1', port: 0 });
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 4 });
@@ -65,7 +68,9 @@ async function main() {
     return performance.now() - t;
   };
 
-  console.log(`RPC-edge commit latency (ms), ${ITERATIONS} iterations per row, loopback`);
+  console.log(
+    `RPC-edge commit latency (ms), ${ITERATIONS} iterations per row, loopback, decode workers: ${DECODE_WORKERS}`,
+  );
   console.log('  path     size      p50      p99');
   const stalls = monitorEventLoopDelay({ resolution: 1 });
   for (const size of SIZES) {

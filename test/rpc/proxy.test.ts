@@ -122,3 +122,42 @@ test('miner_setMaxDASize: no leader check, logs with Go texts', async () => {
 test('enableProxy without backends is a construction error', () => {
   assert.throws(() => harness({ proxyBackends: undefined }), /no backend clients/);
 });
+
+test('createProxyBackends: real clients against a local backend pass results and JSON-RPC errors through', async (t) => {
+  const { createServer } = await import('node:http');
+  const { createProxyBackends } = await import('../../src/rpc/proxy/proxy-backends.ts');
+  const backend = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => {
+      raw += c;
+    });
+    req.on('end', () => {
+      const msg = JSON.parse(raw) as { id: number; method: string; params: unknown[] };
+      const answer =
+        msg.method === 'optimism_outputAtBlock'
+          ? { jsonrpc: '2.0', id: msg.id, result: { blockRef: msg.params[0] } }
+          : {
+              jsonrpc: '2.0',
+              id: msg.id,
+              error: { code: -32601, message: `the method ${msg.method} does not exist/is not available` },
+            };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    });
+  });
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
+  const port = (backend.address() as { port: number }).port;
+  const backends = createProxyBackends({
+    executionRpc: `http://127.0.0.1:${port}`,
+    nodeRpc: `http://127.0.0.1:${port}`,
+  });
+  t.after(async () => {
+    await backends.close();
+    await new Promise((r) => backend.close(r));
+  });
+  const { app } = harness({ proxyBackends: backends });
+  assert.deepEqual((await call(app, 'optimism_outputAtBlock', ['0x10'])).body.result, { blockRef: '0x10' });
+  assert.deepEqual((await call(app, 'miner_setMaxDASize', ['0x1', '0x2'])).body.error, {
+    code: -32601,
+    message: 'the method miner_setMaxDASize does not exist/is not available',
+  });
+});
