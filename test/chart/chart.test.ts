@@ -126,7 +126,8 @@ test('default values render valid Kubernetes objects', () => {
     );
   }
   const pdb = objs.find((o) => o.kind === 'PodDisruptionBudget');
-  assert.equal((pdb?.spec as { maxUnavailable?: number }).maxUnavailable, 1);
+  assert.ok(pdb, 'a PodDisruptionBudget');
+  assert.equal((pdb.spec as { maxUnavailable?: number }).maxUnavailable, 1);
   const spec = podSpec(objs);
   assert.equal(spec.securityContext.runAsNonRoot, true);
   assert.ok(spec.terminationGracePeriodSeconds >= 30);
