@@ -357,13 +357,24 @@ export class FileLogStore implements LogStore {
     return this.failed;
   }
 
-  /** Creates and syncs an empty preallocated segment file (its directory entry made durable too). */
-  private async createSegment(capacity: number): Promise<Segment> {
+  /**
+   * Creates and syncs an empty segment file (its directory entry made durable too). `zeroFill` writes
+   * the zeros for real so later appends overwrite allocated blocks and fdatasync has no allocation
+   * metadata to journal; that costs a full segment of writes, so only the background spare does it.
+   */
+  private async createSegment(capacity: number, zeroFill: boolean): Promise<Segment> {
     const seq = this.nextSeq++;
     const path = join(this.dir, segmentName(seq));
     const fh = await open(path, 'wx+', 0o644);
     try {
-      await fh.truncate(capacity);
+      if (zeroFill) {
+        const zeros = Buffer.alloc(Math.min(zeroChunkBytes, capacity));
+        for (let off = 0; off < capacity; off += zeros.byteLength) {
+          await fh.write(zeros, 0, Math.min(zeros.byteLength, capacity - off), off);
+        }
+      } else {
+        await fh.truncate(capacity);
+      }
       await fh.sync();
     } finally {
       await fh.close();
@@ -375,7 +386,7 @@ export class FileLogStore implements LogStore {
   /** Starts creating the spare segment in the background (errors surface when it is needed). */
   private prepareSpare(): void {
     if (this.spare !== undefined || this.gate.isClosed) return;
-    this.spare = this.createSegment(this.segmentBytes).catch((e: unknown) => {
+    this.spare = this.createSegment(this.segmentBytes, true).catch((e: unknown) => {
       this.logger?.warn({ err: e }, 'could not preallocate the next log segment');
       return undefined;
     });
@@ -386,7 +397,6 @@ export class FileLogStore implements LogStore {
    * spare is deleted first, so segments are always filled in sequence order (recovery relies on it).
    */
   private async takeSegment(need: number): Promise<Segment> {
-    if (need <= this.segmentBytes) this.prepareSpare();
     const spare = await this.spare;
     this.spare = undefined;
     if (spare !== undefined && need <= spare.capacity) return spare;
@@ -395,7 +405,7 @@ export class FileLogStore implements LogStore {
       await rm(spare.path, { force: true });
       await fsyncDir(this.dir);
     }
-    return this.createSegment(Math.max(this.segmentBytes, need));
+    return this.createSegment(Math.max(this.segmentBytes, need), false);
   }
 
   storeLogs(entries: readonly LogEntry[]): Promise<void> {
@@ -421,6 +431,7 @@ export class FileLogStore implements LogStore {
       if (seg === undefined || seg.end + need > seg.capacity) {
         seg = await this.takeSegment(need);
         this.segments.push(seg);
+        this.prepareSpare();
       }
       const pos = seg.end;
       let j = i;
@@ -451,8 +462,6 @@ export class FileLogStore implements LogStore {
       this.last = entries[j - 1]!.index;
       i = j;
     }
-    // Once the active segment is half full, have its successor ready before it is needed.
-    if (seg !== undefined && seg.end * 2 >= seg.capacity) this.prepareSpare();
   }
 
   private async dropAllSegments(): Promise<void> {
