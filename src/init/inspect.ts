@@ -60,6 +60,10 @@ export interface StateInfo {
   readonly entries: readonly EntryInfo[];
   readonly snapshots: ReadonlyArray<Omit<SnapshotMeta, 'configuration'> & { readonly members: string[] }>;
   readonly latestConfiguration: Configuration | undefined;
+  /** What the FSM would hold after replaying: the highest block over the newest snapshot and the log. */
+  readonly unsafeHead:
+    | { readonly number: string; readonly hash: string; readonly from: 'snapshot' | 'log' }
+    | undefined;
   readonly issues: readonly string[];
 }
 
@@ -111,6 +115,7 @@ interface RawState {
   firstIndex: number;
   lastIndex: number;
   snapshots: SnapshotMeta[];
+  snapshotData: Uint8Array | undefined;
 }
 
 function readGo(dir: string, issues: string[]): RawState {
@@ -141,6 +146,7 @@ function readGo(dir: string, issues: string[]): RawState {
           },
         ]
       : [],
+    snapshotData: snap?.data,
   };
 }
 
@@ -166,6 +172,7 @@ async function readOurs(opts: InspectOptions, format: 'lmdb' | 'file', issues: s
       firstIndex,
       lastIndex,
       snapshots: stores.snapshots.list(),
+      snapshotData: stores.snapshots.openLatest()?.data,
     };
   } finally {
     await stores.close();
@@ -200,11 +207,24 @@ export async function inspectState(opts: InspectOptions): Promise<StateInfo> {
   const raw = format === 'go-bolt' ? readGo(opts.stateDir, issues) : await readOurs(opts, format, issues);
   checkTerms(raw, issues);
   const entries: EntryInfo[] = [];
+  let head: StateInfo['unsafeHead'];
+  if (raw.snapshotData !== undefined && raw.snapshotData.byteLength > 0) {
+    try {
+      const h = payloadHead(decodeEnvelope(raw.snapshotData));
+      head = { number: h.blockNumber.toString(), hash: h.blockHash, from: 'snapshot' };
+    } catch (err) {
+      issues.push(`newest snapshot: state is not an SSZ execution payload envelope: ${errorLine(err)}`);
+    }
+  }
   let latest: Configuration | undefined = raw.snapshots[0]?.configuration;
   for (const e of raw.entries) {
     const d = describe(e, issues);
     entries.push(d.info);
     if (d.cfg !== undefined) latest = d.cfg;
+    const b = d.info.block;
+    if (b !== undefined && (head === undefined || BigInt(b.number) > BigInt(head.number))) {
+      head = { number: b.number, hash: b.hash, from: 'log' };
+    }
   }
   const serverId = opts.serverId ?? basename(opts.stateDir);
   const hs = raw.hardState;
@@ -242,6 +262,7 @@ export async function inspectState(opts: InspectOptions): Promise<StateInfo> {
       members: configuration.servers.map((s) => `${s.id}@${s.address}`),
     })),
     latestConfiguration: latest,
+    unsafeHead: head,
     issues,
   };
 }
@@ -253,6 +274,7 @@ export function formatInfo(info: StateInfo): string[] {
     `Current term:   ${info.currentTerm}`,
     `Last vote:      term ${info.lastVoteTerm}${info.lastVoteCandidate ? ` for ${info.lastVoteCandidate}` : ' (none)'}`,
     `Role hint:      ${info.roleHint === 'leader' ? 'Leader (holds its own vote for the current term)' : 'Follower'}`,
+    `Unsafe head:    ${info.unsafeHead ? `block ${info.unsafeHead.number} ${info.unsafeHead.hash} (from ${info.unsafeHead.from})` : 'none'}`,
     `Log:            first index ${info.firstIndex}, last index ${info.lastIndex}, ${info.entries.length} entries`,
   ];
   if (info.latestConfiguration) {

@@ -295,7 +295,8 @@ export async function main(io: MainIo): Promise<number> {
 /** One line from stdin (TTY or pipe), undefined on EOF or after CONFIRM_TIMEOUT_MS. */
 export function stdinConfirm(question: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    process.stderr.write(question);
+    // Prompt only a human: with piped stdin the answer is scripted and stderr stays one error line.
+    if (process.stdin.isTTY) process.stderr.write(question);
     const rl = createInterface({ input: process.stdin });
     let done = false;
     const finish = (v: string | undefined) => {

@@ -5,7 +5,7 @@
  * test/interop/bin/. Returns undefined when Go is not installed so tests can skip.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,14 +51,23 @@ export function buildGobolt(): string | undefined {
   return BIN;
 }
 
-/** Runs the Go cluster; returns the output dir (with n1/n2/n3 state dirs) and Go's dump. */
-export function runGobolt(applies: number): { dir: string; dump: GoDump } | undefined {
+/**
+ * Runs the Go cluster; returns the output dir (with n1/n2/n3 state dirs) and Go's dump. Commands are
+ * deterministic binary blobs, or `payloads` (applied in order, cycled) when given.
+ */
+export function runGobolt(
+  applies: number,
+  payloads?: readonly Uint8Array[],
+): { dir: string; dump: GoDump } | undefined {
   const bin = buildGobolt();
   if (bin === undefined) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'init-gobolt-'));
-  execFileSync(bin, ['-dir', dir, '-applies', String(applies)], {
-    timeout: GO_RUN_TIMEOUT_MS,
-    stdio: 'pipe',
-  });
+  const args = ['-dir', dir, '-applies', String(applies)];
+  if (payloads !== undefined) {
+    const file = join(dir, 'payloads.hex');
+    writeFileSync(file, payloads.map((p) => Buffer.from(p).toString('hex')).join('\n'));
+    args.push('-payloads', file);
+  }
+  execFileSync(bin, args, { timeout: GO_RUN_TIMEOUT_MS, stdio: 'pipe' });
   return { dir, dump: JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as GoDump };
 }

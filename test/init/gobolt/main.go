@@ -1,6 +1,6 @@
 // gobolt: writes real hashicorp raft-boltdb state for the import-bolt test.
 //
-// It runs a 3-node hashicorp/raft cluster in one process (in-memory transport, real BoltStore
+// It runs a 3-node hashicorp/raft cluster in one process (TCP transport on 127.0.0.1, real BoltStore
 // log/stable files and FileSnapshotStore per node, laid out as op-conductor does:
 // <dir>/<id>/raft-log.db, raft-stable.db, snapshots/), applies commands of mixed sizes (some far
 // larger than a bbolt page, so values land on overflow pages), takes a snapshot (which compacts
@@ -18,6 +18,8 @@ import (
 	"io/ioutil"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/boltdb/bolt"
@@ -122,26 +124,41 @@ func dump(path string) dbDump {
 func main() {
 	dir := flag.String("dir", "", "output directory")
 	applies := flag.Int("applies", 300, "commands to apply")
+	payloadsFile := flag.String("payloads", "", "optional file of hex payloads, one per line, applied in order (cycled)")
 	flag.Parse()
+	var given [][]byte
+	if *payloadsFile != "" {
+		raw, err := ioutil.ReadFile(*payloadsFile)
+		die(err)
+		for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+			b, err := hex.DecodeString(strings.TrimSpace(line))
+			die(err)
+			given = append(given, b)
+		}
+	}
+	data := func(i int) []byte {
+		if len(given) > 0 {
+			return given[i%len(given)]
+		}
+		return payload(i)
+	}
 	if *dir == "" {
 		die(fmt.Errorf("-dir is required"))
 	}
 	ids := []string{"n1", "n2", "n3"}
-	addrs := []raft.ServerAddress{"10.0.0.1:50050", "10.0.0.2:50050", "10.0.0.3:50050"}
+	// Real TCP transports on 127.0.0.1 with OS-assigned ports (the in-memory transport of raft 1.1.2
+	// can block a follower forever on an unbuffered response channel at shutdown).
+	trans := make([]*raft.NetworkTransport, len(ids))
+	addrs := make([]raft.ServerAddress, len(ids))
+	for i := range ids {
+		t, err := raft.NewTCPTransport("127.0.0.1:0", nil, 3, 2*time.Second, ioutil.Discard)
+		die(err)
+		trans[i] = t
+		addrs[i] = t.LocalAddr()
+	}
 	var servers []raft.Server
 	for i, id := range ids {
 		servers = append(servers, raft.Server{Suffrage: raft.Voter, ID: raft.ServerID(id), Address: addrs[i]})
-	}
-	trans := make([]*raft.InmemTransport, len(ids))
-	for i := range ids {
-		_, trans[i] = raft.NewInmemTransport(addrs[i])
-	}
-	for i := range trans {
-		for j := range trans {
-			if i != j {
-				trans[i].Connect(addrs[j], trans[j])
-			}
-		}
 	}
 	nodes := make([]*raft.Raft, len(ids))
 	var closers []func()
@@ -156,9 +173,10 @@ func main() {
 		die(err)
 		conf := raft.DefaultConfig()
 		conf.LocalID = raft.ServerID(id)
-		conf.HeartbeatTimeout = 100 * time.Millisecond
-		conf.ElectionTimeout = 100 * time.Millisecond
-		conf.LeaderLeaseTimeout = 100 * time.Millisecond
+		// Generous timeouts: the test machine is shared and loaded; a flapping leader only slows us.
+		conf.HeartbeatTimeout = 500 * time.Millisecond
+		conf.ElectionTimeout = 500 * time.Millisecond
+		conf.LeaderLeaseTimeout = 250 * time.Millisecond
 		conf.CommitTimeout = 5 * time.Millisecond
 		conf.SnapshotThreshold = 1 << 30
 		conf.SnapshotInterval = time.Hour
@@ -183,18 +201,28 @@ func main() {
 		die(fmt.Errorf("no leader"))
 		return nil
 	}
-	l := leader()
+	// apply retries on a new leader when leadership moves under load (bounded attempts).
+	apply := func(data []byte) {
+		var err error
+		for attempt := 0; attempt < 20; attempt++ {
+			if err = leader().Apply(data, 5*time.Second).Error(); err == nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		die(err)
+	}
 	half := *applies / 2
 	for i := 0; i < half; i++ {
-		die(l.Apply(payload(i), 5*time.Second).Error())
+		apply(data(i))
 	}
-	die(l.Snapshot().Error())
-	die(l.LeadershipTransfer().Error())
+	die(leader().Snapshot().Error())
+	die(leader().LeadershipTransfer().Error())
 	time.Sleep(50 * time.Millisecond)
-	l = leader()
 	for i := half; i < *applies; i++ {
-		die(l.Apply(payload(i), 5*time.Second).Error())
+		apply(data(i))
 	}
+	l := leader()
 	die(l.Barrier(5 * time.Second).Error())
 	// Let followers catch up on the commit index before stopping.
 	last := l.LastIndex()
@@ -204,8 +232,23 @@ func main() {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
+	// Each shutdown is bounded; on a hang the goroutine dump goes to stderr.
+	done := make(chan error, len(nodes))
 	for _, n := range nodes {
-		die(n.Shutdown().Error())
+		go func(n *raft.Raft) { done <- n.Shutdown().Error() }(n)
+	}
+	for range nodes {
+		select {
+		case err := <-done:
+			die(err)
+		case <-time.After(10 * time.Second):
+			buf := make([]byte, 1<<20)
+			os.Stderr.Write(buf[:runtime.Stack(buf, true)])
+			die(fmt.Errorf("shutdown timed out"))
+		}
+	}
+	for _, t := range trans {
+		t.Close()
 	}
 	for _, c := range closers {
 		c()
