@@ -550,11 +550,11 @@ export class RaftNode {
         term: this.hs.currentTerm,
         granted: false,
       });
-    const cfg = this.latest.configuration;
-    if (cfg.servers.length > 0 && (candidate === '' || !isVoter(cfg, candidate))) {
-      refuse();
-      return;
-    }
+    // Divergence from hashicorp 1.7, found by the simulator: we do not refuse a candidate that our own
+    // (possibly stale) configuration lists as a non-voter or does not list at all. With that check a
+    // re-added voter that needs the vote of a lagging peer stalls the cluster forever. Safety does not
+    // depend on it (the candidate counts votes against its own configuration), and removed servers are
+    // kept from disrupting by leader stickiness below and by pre-vote.
     // Leader stickiness (hashicorp divergence fix): refuse while we know another leader, unless the
     // election was started by a leadership transfer.
     if (this.leader.addr !== '' && this.leader.addr !== m.from.addr && !m.leadershipTransfer) {
@@ -612,12 +612,10 @@ export class RaftNode {
   /** Pre-vote: answer without touching term, vote or last contact (hashicorp 1.7.2+). */
   private onRequestPreVote(m: RequestPreVoteRequest): void {
     const candidate = this.peerId(m.from);
-    const cfg = this.latest.configuration;
     const granted =
-      !(cfg.servers.length > 0 && (candidate === '' || !findServer(cfg, candidate))) &&
+      candidate !== '' &&
       !(this.leader.addr !== '' && this.leader.addr !== m.from.addr) &&
       m.term >= this.hs.currentTerm &&
-      (cfg.servers.length === 0 || isVoter(cfg, candidate)) &&
       this.candidateLogUpToDate(m.lastLogIndex, m.lastLogTerm);
     this.send({
       type: 'requestPreVoteResponse',
