@@ -32,7 +32,7 @@ import { openNodeStores } from '../raft/storage/open.ts';
 import type { NodeStores } from '../raft/storage/storage.ts';
 import { TcpTransport } from '../raft/transport/tcp-transport.ts';
 import { defaultPayloadCodec } from '../rpc/payload-codec-port.ts';
-import { buildRpcServer, listenRpcServer } from '../rpc/server.ts';
+import { buildRpcServer, closeRpcServer, listenRpcServer } from '../rpc/server.ts';
 import { FlashblocksRelay } from '../rpc/ws/flashblocks-relay.ts';
 import type { Service } from './lifecycle.ts';
 import { appVersion } from './version.ts';
@@ -245,9 +245,8 @@ export async function buildServices(config: ConductorConfig, deps: ServiceDeps):
       proxyBackends: { node: nodeRpc, execution: execRpc },
       ...(adminJwtSecret ? { adminJwtSecret } : {}),
     });
-    const stopRpc = once(async () => {
-      await app.close();
-    });
+    // closeRpcServer bounds the graceful close, so conductor_stop (served by this server) does not wait on itself.
+    const stopRpc = once(() => closeRpcServer(app));
 
     // 6. Flashblocks relay (only with rollupboost.ws-url).
     const relay = config.rollupBoostWsUrl
