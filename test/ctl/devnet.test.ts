@@ -13,7 +13,7 @@ describe('ctl on the devnet', { timeout: 180_000 }, () => {
   let devnet: Devnet;
   let flags: string[];
   before(async () => {
-    devnet = new Devnet({ blockTimeMs: 500, payloadBytes: 256 });
+    devnet = new Devnet({ blockTimeMs: 250, payloadBytes: 1024 });
     await devnet.start();
     const list = (f: (m: Devnet['members'][number]) => string) =>
       devnet.members.map((m) => `${m.id}=${f(m)}`).join(',');
