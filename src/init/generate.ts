@@ -7,6 +7,9 @@
  * what hashicorp raft writes; CurrentTerm = initial term; and on the initial leader only, its
  * self-vote (LastVoteTerm = initial term, LastVoteCand = its address, as hashicorp stores votes).
  *
+ * With strictInitialLeader, followers get no configuration entry (see the option) so that the initial
+ * leader is certain to win the first election.
+ *
  * Invariants: all inputs are validated before anything is written; existing non-empty server dirs are
  * refused without --force; every server dir is built in a temporary sibling and renamed only after all
  * of them were written, so a failure leaves no partial server dir.
@@ -29,6 +32,13 @@ export interface GenerateOptions {
   readonly network: string | undefined;
   readonly backend: StoreBackend;
   readonly force: boolean;
+  /**
+   * Write the configuration entry on the initial leader only (followers get just the term). A node with
+   * no configuration never campaigns but does vote, so the initial leader is the only possible winner of
+   * the first election; it then replicates the configuration and any node can lead thereafter. Trade-off:
+   * the cluster cannot elect anyone until the initial leader is up.
+   */
+  readonly strictInitialLeader: boolean;
   readonly openStores: OpenStores;
   readonly logger: Logger;
 }
@@ -60,8 +70,12 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
       temps.push(tmp);
       const stores = await opts.openStores(tmp, opts.backend);
       try {
-        await stores.log.storeLogs([{ index: 1, term: opts.initialTerm, type: LogType.Configuration, data }]);
         const isLeader = s.id === leader.id;
+        if (isLeader || !opts.strictInitialLeader) {
+          await stores.log.storeLogs([
+            { index: 1, term: opts.initialTerm, type: LogType.Configuration, data },
+          ]);
+        }
         const hs: HardState = {
           currentTerm: opts.initialTerm,
           lastVoteTerm: isLeader ? opts.initialTerm : 0,

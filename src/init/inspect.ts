@@ -229,9 +229,13 @@ export async function inspectState(opts: InspectOptions): Promise<StateInfo> {
   const serverId = opts.serverId ?? basename(opts.stateDir);
   const hs = raw.hardState;
   const self = latest?.servers.find((s) => s.id === serverId);
-  if (latest === undefined || latest.servers.length === 0)
+  const empty = raw.entries.length === 0 && raw.snapshots.length === 0 && raw.lastIndex === 0;
+  // An empty node (fresh, or a follower from `generate --strict-initial-leader`) legitimately has no
+  // configuration: it waits for a leader to contact it.
+  if (!empty && (latest === undefined || latest.servers.length === 0)) {
     issues.push('no configuration: neither the log nor a snapshot holds one');
-  else if (self === undefined) issues.push(`configuration does not contain this server ("${serverId}")`);
+  } else if (latest !== undefined && self === undefined)
+    issues.push(`configuration does not contain this server ("${serverId}")`);
   if (
     hs.lastVoteCandidateAddr !== '' &&
     latest !== undefined &&

@@ -73,6 +73,11 @@ const COMMANDS: Record<string, { readonly help: string; readonly flags: readonly
       { name: 'network', kind: 'string', help: 'network name (informational)' },
       { ...store, help: 'store backend: lmdb or file', default: STORE_BACKEND_DEFAULT },
       force,
+      {
+        name: 'strict-initial-leader',
+        kind: 'bool',
+        help: 'configuration on the initial leader only, so it surely wins the first election',
+      },
     ],
   },
   info: {
@@ -178,6 +183,7 @@ async function run(command: string, f: ParsedFlags, io: MainIo): Promise<number>
         network: f.optional('network'),
         backend: parseBackend(f.str('store')),
         force: f.bool('force'),
+        strictInitialLeader: f.bool('strict-initial-leader'),
         openStores,
         logger,
       });

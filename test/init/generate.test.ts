@@ -98,6 +98,32 @@ describe('generate', () => {
     assert.equal((JSON.parse(v.out) as { format: string }).format, 'file');
   });
 
+  it('--strict-initial-leader writes the configuration on the leader only', async () => {
+    const out = join(root, 'strict');
+    const r = await runCli([
+      'generate',
+      '--nodes',
+      NODES,
+      '--server-ids',
+      'a,b,c',
+      '--initial-leader',
+      'c',
+      '--output-dir',
+      out,
+      '--strict-initial-leader',
+    ]);
+    assert.equal(r.code, 0, r.err);
+    for (const id of ['a', 'b', 'c']) {
+      const v = await runCli(['verify', '--state-dir', join(out, id), '--json']);
+      assert.equal(v.code, 0, v.out);
+      const info = JSON.parse(v.out) as { lastIndex: number; currentTerm: number; roleHint: string };
+      assert.deepEqual(
+        [info.lastIndex, info.currentTerm, info.roleHint],
+        id === 'c' ? [1, 1, 'leader'] : [0, 1, 'follower'],
+      );
+    }
+  });
+
   it('refuses to overwrite without --force, replaces with it', async () => {
     const out = join(root, 'twice');
     const args = [
