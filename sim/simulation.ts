@@ -19,6 +19,7 @@ import type { RaftMessage } from '../src/raft/core/messages.ts';
 import type { Notification } from '../src/raft/core/ready.ts';
 import { SeededRng } from '../src/raft/core/rng.ts';
 import { type LogEntry, type Server, Suffrage } from '../src/raft/core/types.ts';
+import { SafetyChecker } from './checkers.ts';
 import { SimNetwork } from './network.ts';
 import { SimNode } from './sim-node.ts';
 
@@ -50,14 +51,8 @@ class Simulation {
   private readonly net: SimNetwork;
   private readonly nodes: SimNode[] = [];
   private readonly servers: Server[];
-  private readonly violations: string[] = [];
-  private readonly leaderOfTerm = new Map<number, string>();
-  private readonly appliedAt = new Map<number, { key: string; hash: number }>();
-  private readonly acked: { index: number; term: number }[] = [];
-  /** Term of every index any server has counted as committed. */
-  private readonly committedTerm = new Map<number, number>();
   private readonly proposedAt = new Map<number, number>();
-  private readonly lastCommit = new Map<string, { inc: number; commit: number; applied: number }>();
+  private readonly checker = new SafetyChecker((what) => this.trace(`VIOLATION ${what}`));
   private readonly restartAt = new Map<string, number>();
   private now = 0;
   private nextRequestId = 1;
@@ -84,7 +79,7 @@ class Simulation {
         this.trace(`send ${describeMessage(m)}`);
         this.net.send(now, m);
       },
-      applied: (n: SimNode, e: LogEntry, hash: number) => this.onApplied(n, e, hash),
+      applied: (n: SimNode, e: LogEntry, hash: number) => this.checker.applied(n, e, hash),
       notified: (n: SimNode, note: Notification) => this.onNotification(n, note),
     };
     for (const s of this.servers) {
@@ -121,31 +116,31 @@ class Simulation {
     const endUnits = this.opts.ticks * UNITS_PER_TICK;
     const healUnits = Math.floor(endUnits * (1 - LIVENESS_FRACTION));
     try {
-      for (this.now = 0; this.now < endUnits && this.violations.length === 0; this.now++) {
+      for (this.now = 0; this.now < endUnits && this.checker.violations.length === 0; this.now++) {
         if (this.now === healUnits) this.heal();
         this.deliver();
         this.tickNodes();
         if (this.now < healUnits) this.injectFaults();
         else this.restartDue(true);
         this.workload();
-        if (this.now % (LOG_MATCH_CHECK_TICKS * UNITS_PER_TICK) === 0) this.checkLogMatching();
+        if (this.now % (LOG_MATCH_CHECK_TICKS * UNITS_PER_TICK) === 0) this.checker.logMatching(this.nodes);
       }
     } catch (e) {
       // A core assertion is an invariant the core itself caught breaking: a violation too.
       if (!(e instanceof RaftAssertionError)) throw e;
-      this.violate(`core ${e.message}`);
+      this.checker.violations.push(`core ${e.message}`);
     }
-    this.checkLogMatching();
+    this.checker.logMatching(this.nodes);
     for (const n of this.nodes) this.trace(`final ${n.id} ${this.describeNode(n)}`);
     const liveness =
-      this.violations.length > 0 || this.ackedAfterHeal
+      this.checker.violations.length > 0 || this.ackedAfterHeal
         ? undefined
         : `no entry proposed after the heal at unit ${healUnits} was acknowledged by unit ${endUnits}`;
     return {
       seed: this.opts.seed,
-      violations: this.violations,
+      violations: this.checker.violations,
       livenessFailure: liveness,
-      commits: this.acked.length,
+      commits: this.checker.ackCount(),
     };
   }
 
@@ -191,110 +186,20 @@ class Simulation {
 
   /** Election safety and monotonic commit/apply, checked after every input to a core. */
   private afterStep(n: SimNode): void {
-    const core = n.core;
-    if (!core) return;
-    const s = core.status();
-    if (s.role === 'leader') {
-      const prev = this.leaderOfTerm.get(s.term);
-      if (prev === undefined) {
-        this.leaderOfTerm.set(s.term, n.id);
-        this.trace(`${n.id} leader term ${s.term}`);
-        if (this.churn && this.now < this.healedAt && this.rng.chance(0.6))
-          this.churnCrashAt = { id: n.id, at: this.now + 1 + this.rng.int(16) };
-        this.checkLeaderCompleteness(n);
-      } else if (prev !== n.id)
-        this.violate(`election safety: ${prev} and ${n.id} both leader in term ${s.term}`);
-    }
-    const last = this.lastCommit.get(n.id);
-    if (last && last.inc === n.incarnation) {
-      if (s.commitIndex < last.commit)
-        this.violate(`${n.id} commit went back ${last.commit} -> ${s.commitIndex}`);
-      if (s.appliedIndex < last.applied)
-        this.violate(`${n.id} applied went back ${last.applied} -> ${s.appliedIndex}`);
-    }
-    this.recordCommitted(
-      n,
-      last && last.inc === n.incarnation ? last.commit : s.snapshotIndex,
-      s.commitIndex,
-    );
-    this.lastCommit.set(n.id, { inc: n.incarnation, commit: s.commitIndex, applied: s.appliedIndex });
-  }
-
-  /** Committed entries never change: every server must agree on the term at each committed index. */
-  private recordCommitted(n: SimNode, from: number, to: number): void {
-    const core = n.core!;
-    for (let i = from + 1; i <= to; i++) {
-      const t = core.termAt(i);
-      if (t === undefined) continue;
-      const seen = this.committedTerm.get(i);
-      if (seen === undefined) this.committedTerm.set(i, t);
-      else if (seen !== t)
-        this.violate(`committed entry changed: ${n.id} committed ${i}/${t}, earlier ${i}/${seen}`);
-    }
-  }
-
-  /** A new leader holds every committed entry and every acknowledged one (those it has not compacted). */
-  private checkLeaderCompleteness(n: SimNode): void {
-    const core = n.core!;
-    const snapshotIndex = core.status().snapshotIndex;
-    const check = (index: number, term: number, what: string): void => {
-      const t = core.termAt(index);
-      if (t === undefined && index <= snapshotIndex) return;
-      if (t !== term)
-        this.violate(`leader completeness: ${n.id} leads without ${what} entry ${index}/${term} (has ${t})`);
-    };
-    for (const a of this.acked) check(a.index, a.term, 'acknowledged');
-    for (const [index, term] of this.committedTerm) check(index, term, 'committed');
-  }
-
-  private onApplied(n: SimNode, e: LogEntry, hash: number): void {
-    const key = `${e.term}:${e.type}:${e.data.length}`;
-    const seen = this.appliedAt.get(e.index);
-    if (!seen) this.appliedAt.set(e.index, { key, hash });
-    else if (seen.key !== key || seen.hash !== hash)
-      this.violate(
-        `state-machine safety: ${n.id} applied ${e.index} as ${key}#${hash}, others ${seen.key}#${seen.hash}`,
-      );
+    if (!this.checker.observe(n)) return;
+    this.trace(`${n.id} leader term ${n.core!.status().term}`);
+    if (this.churn && this.now < this.healedAt && this.rng.chance(0.6))
+      this.churnCrashAt = { id: n.id, at: this.now + 1 + this.rng.int(16) };
   }
 
   private onNotification(n: SimNode, note: Notification): void {
     if (note.kind !== 'committed') return;
     const term = n.core?.termAt(note.index);
     if (term === undefined) return;
-    this.acked.push({ index: note.index, term });
+    this.checker.acknowledged(note.index, term);
     const proposed = this.proposedAt.get(note.requestId);
     if (proposed !== undefined && proposed >= this.healedAt) this.ackedAfterHeal = true;
     this.trace(`${n.id} ack ${note.index}/${term}`);
-  }
-
-  private checkLogMatching(): void {
-    const alive = this.nodes.filter((n) => n.core);
-    for (let i = 0; i < alive.length; i++)
-      for (let j = i + 1; j < alive.length; j++) this.checkPair(alive[i]!, alive[j]!);
-  }
-
-  private checkPair(a: SimNode, b: SimNode): void {
-    const ca = a.core!;
-    const cb = b.core!;
-    const sa = ca.status();
-    const sb = cb.status();
-    const lo = Math.max(sa.firstLogIndex, sb.firstLogIndex);
-    let matched = false;
-    for (let i = Math.min(sa.lastLogIndex, sb.lastLogIndex); i >= lo; i--) {
-      const ta = ca.termAt(i);
-      const tb = cb.termAt(i);
-      if (ta === undefined || tb === undefined) break;
-      if (ta === tb) matched = true;
-      else if (matched) {
-        this.violate(`log matching: ${a.id} and ${b.id} differ at ${i} below a match`);
-        return;
-      }
-    }
-  }
-
-  private violate(what: string): void {
-    this.trace(`VIOLATION ${what}`);
-    this.violations.push(what);
   }
 
   private leaderNode(): SimNode | undefined {

@@ -784,11 +784,6 @@ export class RaftNode {
   }
 
   private startElection(preVote: boolean, fromTransfer: boolean): void {
-    this.setRole('candidate');
-    this.setLeader(NO_PEER);
-    this.resetElectionTimer(this.config.electionTimeoutTicks);
-    const el: Election = { preVote, fromTransfer, granted: new Set(), refused: new Set() };
-    this.election = el;
     const term = this.hs.currentTerm + 1;
     if (!preVote) {
       this.setHardState({
@@ -798,6 +793,11 @@ export class RaftNode {
         lastVoteCandidateId: this.self.id,
       });
     }
+    this.setRole('candidate');
+    this.setLeader(NO_PEER);
+    this.resetElectionTimer(this.config.electionTimeoutTicks);
+    const el: Election = { preVote, fromTransfer, granted: new Set(), refused: new Set() };
+    this.election = el;
     for (const s of this.latest.configuration.servers) {
       if (s.id === this.self.id || !isVoter(this.latest.configuration, s.id)) continue;
       const to = { id: s.id, addr: s.address };
@@ -830,9 +830,12 @@ export class RaftNode {
   private becomeFollower(term: Term, leader: Peer): void {
     if (term > this.hs.currentTerm) this.setHardState({ ...this.hs, currentTerm: term });
     const wasLeader = this.role === 'leader';
+    // A follower keeps its timer when it only learns a higher term (hashicorp: only contact from a leader
+    // or a granted vote resets it). Otherwise a candidate with a stale log, refused again and again,
+    // would keep restarting the timer of the one server that could win (found by the simulator).
+    if (this.role !== 'follower') this.resetElectionTimer(this.config.heartbeatTimeoutTicks);
     this.setRole('follower');
     this.election = undefined;
-    this.resetElectionTimer(this.config.heartbeatTimeoutTicks);
     if (wasLeader) this.onLeadershipLost();
     this.setLeader(leader.addr === '' ? NO_PEER : { id: this.peerId(leader), addr: leader.addr });
   }
