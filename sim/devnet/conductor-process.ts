@@ -46,7 +46,7 @@ export class ConductorProcess {
     return this.child?.pid;
   }
 
-  args(bootstrap: boolean): string[] {
+  args(bootstrap: boolean, paused: boolean): string[] {
     const o = this.opts;
     return [
       '--import',
@@ -67,10 +67,10 @@ export class ConductorProcess {
       '--metrics.enabled',
       `--metrics.addr=${o.host}`,
       `--metrics.port=${o.metricsPort}`,
-      '--log.format=logfmt',
+      '--log.format=logfmtms',
       '--log.level=info',
       ...(bootstrap ? ['--raft.bootstrap'] : []),
-      ...(this.opts.paused ? ['--paused'] : []),
+      ...(paused ? ['--paused'] : []),
       ...(o.extraArgs ?? []),
     ];
   }
@@ -79,12 +79,18 @@ export class ConductorProcess {
     if (this.running) return;
     mkdirSync(this.opts.logDir, { recursive: true });
     this.log ??= createWriteStream(join(this.opts.logDir, `${this.opts.id}.log`), { flags: 'a' });
-    // Bootstrap only on the very first start; later starts rejoin (Go warns and continues either way).
-    const child = spawn(process.execPath, this.args(this.opts.bootstrap && this.starts === 0), {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
+    // Bootstrap and paused only on the very first start (cluster formation, as the runbook deploys them); later
+    // starts are redeploys with those settings removed, so a restarted conductor rejoins and can lead.
+    const first = this.starts === 0;
+    const child = spawn(
+      process.execPath,
+      this.args(this.opts.bootstrap && first, this.opts.paused && first),
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
     this.starts++;
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });

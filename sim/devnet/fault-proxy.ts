@@ -34,6 +34,9 @@ export class FaultProxy {
       return;
     }
     const upstream = connect({ host: this.targetHost, port: this.targetPort, noDelay: true });
+    // A dead conductor behind the proxy must look dead: reset the client (as a refused connection would) rather than
+    // closing it cleanly after it has sent a request.
+    upstream.once('error', () => client.resetAndDestroy());
     const pair = [client, upstream];
     for (const s of pair) {
       this.sockets.add(s);

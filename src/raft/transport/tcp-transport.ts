@@ -38,8 +38,12 @@ import {
   type PendingRequest,
   snapshotTimeoutScaleBytes,
 } from './inbound-connection.ts';
-import { failureOf, OutboundConnection } from './outbound-connection.ts';
+import { ERR_PRE_VOTE_UNSUPPORTED_TEXT, failureOf, OutboundConnection } from './outbound-connection.ts';
+
 import type { MessageHandler, Transport } from './transport.ts';
+
+/** A pre-vote-capable peer hung up on a pre-vote: it is gone (counted as a refusal). */
+const PRE_VOTE_PEER_GONE_TEXT = 'connection closed by a pre-vote capable peer';
 
 export const transportDefaults = {
   /** op-conductor: NewTCPTransportWithLogger(..., maxPool 10, timeout 5 s). */
@@ -95,6 +99,12 @@ interface Queued {
 class PeerLink {
   failures = 0;
   backoffUntil = 0;
+  /**
+   * Set once the peer answered a RequestPreVote: it runs hashicorp ≥ 1.7 (or us), so a later connection closed on a
+   * pre-vote is a dead or unreachable peer (e.g. a proxy or load balancer that accepts then drops), not an old
+   * peer refusing type 4 — and must count as a refusal, not as the grant hashicorp gives old peers.
+   */
+  preVoteSupported = false;
   readonly lanes = new Map<LaneKind, Lane>();
   constructor(
     readonly host: string,
@@ -180,7 +190,12 @@ class Lane {
   }
 
   private onSettle(m: RaftResponse | RpcFailure): void {
-    this.t.deliverNow(m);
+    if (m.type === 'requestPreVoteResponse') this.link.preVoteSupported = true;
+    if (m.type === 'rpcFailure' && m.error === ERR_PRE_VOTE_UNSUPPORTED_TEXT && this.link.preVoteSupported) {
+      this.t.deliverNow({ ...m, error: PRE_VOTE_PEER_GONE_TEXT });
+    } else {
+      this.t.deliverNow(m);
+    }
     if (this.spec.closeAfterEach) {
       for (const c of this.conns) if (c.inflightCount === 0) c.close();
     }
