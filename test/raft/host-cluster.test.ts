@@ -144,3 +144,58 @@ test('bootstrap twice fails; leadership transfer moves the leader; snapshot + ba
     for (const n of nodes) await n.host.shutdown();
   }
 });
+
+test('restart from the same stores: snapshot restores the FSM, the log tail is replayed', async () => {
+  const stores = createMemoryNodeStores();
+  // Keep the stores open across the host's shutdown so a second host can load them.
+  const shared = {
+    ...stores,
+    close: async () => undefined,
+    log: stores.log,
+    stable: stores.stable,
+    snapshots: stores.snapshots,
+  };
+  const net = new MemoryNetwork();
+  const server: Server = { suffrage: Suffrage.Voter, id: 'solo', address: 'mem:solo' };
+  const first = new ListFsm();
+  const h1 = new RaftHost({
+    id: 'solo',
+    addr: server.address,
+    stores: shared,
+    transport: net.transport(server.address),
+    fsm: first,
+    logger: silentLogger(),
+    timing: TIMING,
+  });
+  await h1.start();
+  await h1.bootstrap([server]);
+  await waitFor('solo leader', () => h1.state() === 'leader');
+  for (let i = 0; i < 8; i++) {
+    await h1.apply(new TextEncoder().encode(`r${i}`), WAIT_MS_MAX);
+    if (i === 4) await h1.snapshotNow();
+  }
+  await h1.shutdown();
+  assert.ok(stores.snapshots.list().length === 1, 'one snapshot saved');
+
+  const second = new ListFsm();
+  const h2 = new RaftHost({
+    id: 'solo',
+    addr: server.address,
+    stores: shared,
+    transport: net.transport(server.address),
+    fsm: second,
+    logger: silentLogger(),
+    timing: TIMING,
+  });
+  try {
+    await h2.start();
+    await assert.rejects(h2.bootstrap([server]), /bootstrap only works on new clusters/);
+    await waitFor('solo leader again', () => h2.state() === 'leader');
+    await h2.barrier(WAIT_MS_MAX);
+    assert.deepEqual(second.applied, first.applied);
+    assert.equal(second.applied.length, 8);
+  } finally {
+    await h2.shutdown();
+    await stores.close();
+  }
+});
