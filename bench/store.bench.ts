@@ -52,47 +52,57 @@ function payload(size: number, seed: number): Uint8Array {
 }
 
 /**
- * The floor: write `size` bytes at the next offset and fdatasync. `preallocated` writes into a file whose
- * blocks already exist (the physical limit: no allocation or size change to journal); otherwise the
- * file grows with every write (what a naive append-only log pays).
+ * One append+sync of `size` bytes per case, round-robin, so every case sees the same background load
+ * (the machine is shared). The floor writes at the next offset of a file whose blocks already exist and
+ * fdatasyncs (the physical limit: nothing to allocate or journal); raw-grow appends to a growing file.
  */
-async function rawFloor(size: number, preallocated: boolean): Promise<number[]> {
-  const path = join(root, `raw-${size}.bin`);
-  const fd = openSync(path, 'w');
+async function latencies(size: number): Promise<Map<string, number[]>> {
   const buf = Buffer.from(payload(size, 1));
-  const out: number[] = [];
+  const floorPath = join(root, `floor-${size}.bin`);
+  const growPath = join(root, `grow-${size}.bin`);
+  const floorFd = openSync(floorPath, 'w');
+  const growFd = openSync(growPath, 'w');
+  for (let i = 0; i < iterations + warmup; i++) await writeAsync(floorFd, buf, 0, buf.byteLength, i * size);
+  await fdatasyncAsync(floorFd);
+  const stores = new Map<string, Awaited<ReturnType<typeof openNodeStores>>>();
+  for (const b of backends)
+    stores.set(b, await openNodeStores({ dir: join(root, `lat-${b}-${size}`), backend: b }));
+  // Let the file store's background spare finish before measuring.
+  await new Promise((r) => setTimeout(r, 500));
+  const out = new Map<string, number[]>([
+    ['raw-grow', []],
+    ['floor', []],
+    ...backends.map((b) => [b, []] as [string, number[]]),
+  ]);
+  const time = async (name: string, i: number, fn: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await fn();
+    if (i >= warmup) out.get(name)!.push(performance.now() - t0);
+  };
   try {
-    if (preallocated) {
-      for (let i = 0; i < iterations + warmup; i++) await writeAsync(fd, buf, 0, buf.byteLength, i * size);
-      await fdatasyncAsync(fd);
-    }
     for (let i = 0; i < iterations + warmup; i++) {
-      const t0 = performance.now();
-      await writeAsync(fd, buf, 0, buf.byteLength, i * size);
-      await fdatasyncAsync(fd);
-      if (i >= warmup) out.push(performance.now() - t0);
+      await time('floor', i, async () => {
+        await writeAsync(floorFd, buf, 0, buf.byteLength, i * size);
+        await fdatasyncAsync(floorFd);
+      });
+      await time('raw-grow', i, async () => {
+        await writeAsync(growFd, buf, 0, buf.byteLength, i * size);
+        await fdatasyncAsync(growFd);
+      });
+      for (const [b, s] of stores) {
+        const e: LogEntry = { index: i + 1, term: 1, type: 0, data: buf };
+        await time(b, i, () => s.log.storeLogs([e]));
+      }
     }
   } finally {
-    closeSync(fd);
-    rmSync(path, { force: true });
-  }
-  return out;
-}
-
-async function storeLatency(backend: Exclude<StorageBackend, 'memory'>, size: number): Promise<number[]> {
-  const dir = join(root, `lat-${backend}-${size}`);
-  const s = await openNodeStores({ dir, backend });
-  const out: number[] = [];
-  try {
-    for (let i = 1; i <= iterations + warmup; i++) {
-      const e: LogEntry = { index: i, term: 1, type: 0, data: payload(size, i) };
-      const t0 = performance.now();
-      await s.log.storeLogs([e]);
-      if (i > warmup) out.push(performance.now() - t0);
+    closeSync(floorFd);
+    closeSync(growFd);
+    rmSync(floorPath, { force: true });
+    rmSync(growPath, { force: true });
+    for (const [b, s] of stores) {
+      await s.close();
+      rmSync(join(root, `lat-${b}-${size}`), { recursive: true, force: true });
     }
-  } finally {
-    await s.close();
-    rmSync(dir, { recursive: true, force: true });
   }
   return out;
 }
@@ -144,21 +154,18 @@ console.log(`store bench: ${iterations} appends per case (+${warmup} warm-up), d
 console.log('size      case      p50 ms   p99 ms   p50/floor  p99/floor');
 try {
   for (const size of sizes) {
-    const grow = await rawFloor(size, false);
-    console.log(`${String(size).padEnd(9)} raw-grow${ms(pct(grow, 50))} ${ms(pct(grow, 99))}`);
-    const floor = await rawFloor(size, true);
-    const f50 = pct(floor, 50);
-    const f99 = pct(floor, 99);
-    console.log(
-      `${String(size).padEnd(9)} floor   ${ms(f50)} ${ms(f99)}   (raw write+fdatasync, preallocated)`,
-    );
-    for (const backend of backends) {
-      const lat = await storeLatency(backend, size);
-      const p50 = pct(lat, 50);
-      const p99 = pct(lat, 99);
-      console.log(
-        `${String(size).padEnd(9)} ${backend.padEnd(7)} ${ms(p50)} ${ms(p99)}   ${(p50 / f50).toFixed(2).padStart(6)}x   ${(p99 / f99).toFixed(2).padStart(6)}x`,
-      );
+    const lat = await latencies(size);
+    const f50 = pct(lat.get('floor')!, 50);
+    const f99 = pct(lat.get('floor')!, 99);
+    for (const name of ['floor', 'raw-grow', ...backends]) {
+      const xs = lat.get(name)!;
+      const p50 = pct(xs, 50);
+      const p99 = pct(xs, 99);
+      const ratio =
+        name === 'floor'
+          ? ''
+          : `   ${(p50 / f50).toFixed(2).padStart(6)}x   ${(p99 / f99).toFixed(2).padStart(6)}x`;
+      console.log(`${String(size).padEnd(9)} ${name.padEnd(8)}${ms(p50)} ${ms(p99)}${ratio}`);
     }
   }
   if (footprintEntries > 0) {

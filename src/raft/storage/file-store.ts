@@ -37,6 +37,7 @@ import {
 } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Logger } from '../../logging/logger.ts';
 import type { HardState, Index, LogEntry } from '../core/types.ts';
@@ -67,6 +68,8 @@ export const segmentBytesDefault = 16 * 1024 * 1024;
 const recordHeaderBytes = 8;
 /** Chunk used when zeroing discarded bytes. */
 const zeroChunkBytes = 1024 * 1024;
+/** Pause between zero-filled chunks of the spare (a 16 MiB spare is ready in well under a second). */
+const zeroFillPauseMs = 2;
 const writeAsync = promisify(write);
 const fdatasyncAsync = promisify(fdatasync);
 
@@ -198,6 +201,8 @@ export class FileLogStore implements LogStore {
       this.segments = [];
       throw e instanceof StorageError ? e : ioError(`cannot open file log store ${this.dir}`, e);
     }
+    // Even the first segment should be a zero-filled one: start preparing it now, in the background.
+    this.prepareSpare();
   }
 
   private readFirstIndexMarker(): Index {
@@ -368,9 +373,13 @@ export class FileLogStore implements LogStore {
     const fh = await open(path, 'wx+', 0o644);
     try {
       if (zeroFill) {
+        // Paced: sync each chunk and pause, so the background fill never queues a whole segment's
+        // flush in front of a foreground append's fdatasync.
         const zeros = Buffer.alloc(Math.min(zeroChunkBytes, capacity));
         for (let off = 0; off < capacity; off += zeros.byteLength) {
           await fh.write(zeros, 0, Math.min(zeros.byteLength, capacity - off), off);
+          await fh.datasync();
+          await sleep(zeroFillPauseMs);
         }
       } else {
         await fh.truncate(capacity);
