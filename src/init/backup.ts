@@ -16,11 +16,11 @@
 import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Logger } from '../logging/logger.ts';
-import { acquireDirLock, type DirLock, lockFileName } from '../raft/storage/dir-lock.ts';
-import { StorageError } from '../raft/storage/storage.ts';
+import { lockFileName } from '../raft/storage/dir-lock.ts';
 import { InitError } from './errors.ts';
 import { makeTempSibling, publishDir, removeQuietly } from './state-dirs.ts';
 import { detectFormat } from './state-format.ts';
+import { lockStateDirs } from './state-locks.ts';
 
 export const BACKUP_PREFIX = 'raft-backup-';
 
@@ -32,27 +32,6 @@ export function nodeDirsOf(dir: string): string[] {
     .filter(
       (p) => !basename(p).startsWith('.') && statSync(p).isDirectory() && detectFormat(p) !== undefined,
     );
-}
-
-function lockAll(dirs: readonly string[], logger: Logger): DirLock[] {
-  const locks: DirLock[] = [];
-  try {
-    for (const d of dirs) {
-      if (detectFormat(d) === 'go-bolt') continue;
-      locks.push(acquireDirLock(d, logger));
-    }
-    return locks;
-  } catch (err) {
-    for (const l of locks) l.release();
-    if (err instanceof StorageError && err.code === 'ERR_LOCKED') {
-      throw new InitError(
-        'ERR_LOCKED',
-        `${err.message}; stop the op-conductor using it first (its stores cannot be copied consistently while it runs)`,
-        { cause: err },
-      );
-    }
-    throw err;
-  }
 }
 
 export function backupName(now: Date): string {
@@ -92,7 +71,7 @@ export async function backup(
   for (let i = 1; existsSync(path) && i < 100; i++)
     path = join(opts.backupDir, `${backupName(opts.now)}-${i}`);
   if (existsSync(path)) throw new InitError('ERR_EXISTS', `backup ${path} already exists`);
-  const locks = lockAll(nodes, opts.logger);
+  const locks = lockStateDirs(nodes, opts.logger);
   const tmp = makeTempSibling(path, 'backup');
   try {
     copyTree(opts.stateDir, tmp);
@@ -137,7 +116,7 @@ export async function restore(opts: RestoreOptions): Promise<{ readonly stateDir
     if (!/^y(es)?$/i.test(answer.trim())) throw new InitError('ERR_REFUSED', 'restore cancelled');
   }
   const targets = existsSync(opts.stateDir) ? nodeDirsOf(opts.stateDir) : [];
-  const locks = lockAll(targets, opts.logger);
+  const locks = lockStateDirs(targets, opts.logger);
   const tmp = makeTempSibling(opts.stateDir, 'restore');
   try {
     copyTree(opts.backupDir, tmp);

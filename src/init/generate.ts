@@ -22,6 +22,7 @@ import { InitError } from './errors.ts';
 import type { OpenStores, StoreBackend } from './node-stores.ts';
 import { encodeConfiguration } from './raftcodec/configuration-codec.ts';
 import { assertTargetFree, makeTempSibling, publishDir, removeQuietly } from './state-dirs.ts';
+import { lockStateDirs } from './state-locks.ts';
 
 export interface GenerateOptions {
   readonly nodes: string;
@@ -63,6 +64,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   const dirs = cfg.servers.map((s) => join(opts.outputDir, s.id));
   for (const d of dirs) assertTargetFree(d, opts.force);
   const data = encodeConfiguration(cfg);
+  const locks = lockStateDirs(dirs, opts.logger);
   const temps: string[] = [];
   try {
     for (const s of cfg.servers) {
@@ -93,6 +95,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   } catch (err) {
     for (const t of temps) removeQuietly(t);
     throw err;
+  } finally {
+    for (const l of locks) l.release();
   }
   opts.logger.info(
     { outputDir: opts.outputDir, servers: cfg.servers.length, network: opts.network },

@@ -17,6 +17,7 @@ import { hardStateFromGo, openGoStateDir, readGoLog } from './go-state.ts';
 import type { OpenStores, StoreBackend } from './node-stores.ts';
 import { decodeConfiguration } from './raftcodec/configuration-codec.ts';
 import { assertTargetFree, makeTempSibling, publishDir, removeQuietly } from './state-dirs.ts';
+import { lockStateDirs } from './state-locks.ts';
 
 export const IMPORT_BATCH_ENTRIES_MAX = 512;
 export const IMPORT_BATCH_BYTES_MAX = 16 * 1024 * 1024;
@@ -64,6 +65,8 @@ export function sameEntry(a: LogEntry, b: LogEntry): boolean {
 export async function importBolt(opts: ImportBoltOptions): Promise<ImportBoltResult> {
   const go = openGoStateDir(opts.from);
   assertTargetFree(opts.stateDir, opts.force);
+  // With --force an existing dir of ours is replaced: hold its LOCK so a running daemon is never hit.
+  const locks = lockStateDirs([opts.stateDir], opts.logger);
   const tmp = makeTempSibling(opts.stateDir, 'import');
   try {
     const stores = await opts.openStores(tmp, opts.backend);
@@ -135,5 +138,7 @@ export async function importBolt(opts: ImportBoltOptions): Promise<ImportBoltRes
   } catch (err) {
     removeQuietly(tmp);
     throw err;
+  } finally {
+    for (const l of locks) l.release();
   }
 }

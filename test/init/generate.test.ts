@@ -146,6 +146,16 @@ describe('generate', () => {
     const j = await runCli(['info', '--state-dir', join(out, 'a'), '--json']);
     assert.equal((JSON.parse(j.out) as { currentTerm: number }).currentTerm, 9);
     assert.deepEqual(readdirSync(out).sort(), ['a', 'b', 'c'], 'no temporary directories left');
+    // --force never replaces a dir a running daemon holds.
+    const held = await openNodeStores({ dir: join(out, 'b'), backend: 'lmdb' });
+    try {
+      const locked = await runCli([...args, '--force']);
+      assert.ok(isOneLineError(locked), locked.err);
+      assert.match(locked.err, /stop the op-conductor/);
+    } finally {
+      await held.close();
+    }
+    assert.deepEqual(readdirSync(out).sort(), ['a', 'b', 'c']);
   });
 
   const bad: Array<[string, string[], RegExp]> = [
