@@ -116,7 +116,12 @@ export class Devnet {
       l2.conductorUrl = conductor.rpcUrl;
       this.members.push({ id: l2.id, conductor, l2, proxy, host });
     }
-    await this.bootstrap();
+    try {
+      await this.bootstrap();
+    } catch (e) {
+      await this.close();
+      throw e;
+    }
   }
 
   private async bootstrap(): Promise<void> {
@@ -129,6 +134,11 @@ export class Devnet {
       (await this.call<boolean>(first, 'conductor_leader')) ? true : undefined,
     );
     this.log(`devnet: ${first.id} leads the bootstrapped cluster`);
+    // The existing sequencer's blocks now go through Raft (commits are not gated by pause), so every conductor
+    // sees a fresh unsafe head before any is resumed.
+    await waitFor('first block through raft', BOOT_TIMEOUT_MS, async () =>
+      this.l2.summary().blocks > 0 ? true : undefined,
+    );
     for (const m of rest) {
       await waitFor(`${m.id} rpc`, BOOT_TIMEOUT_MS, async () =>
         (await this.call<boolean>(m, 'conductor_paused')) ? true : undefined,
@@ -137,9 +147,6 @@ export class Devnet {
       this.log(`devnet: added ${m.id} as voter`);
     }
     for (const m of this.members) await this.call(m, 'conductor_resume');
-    await waitFor('first block through raft', BOOT_TIMEOUT_MS, async () =>
-      this.l2.summary().blocks > 0 ? true : undefined,
-    );
     this.l2.resetGap();
   }
 
