@@ -391,8 +391,10 @@ export class RaftNode {
   private onElectionTimeout(): void {
     if (this.role === 'follower') {
       this.resetElectionTimer(this.config.heartbeatTimeoutTicks);
-      if (!this.canCampaign()) return;
+      // Forget the silent leader even when we may not campaign (hashicorp does the same): otherwise a
+      // non-voter or removed server would refuse votes for it forever (found by the simulator).
       this.setLeader(NO_PEER);
+      if (!this.canCampaign()) return;
       this.startElection(this.config.preVote, false);
       return;
     }
