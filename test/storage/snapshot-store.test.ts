@@ -157,3 +157,27 @@ test('metaFromJson rejects malformed metadata with a reason', () => {
     'string',
   );
 });
+
+test('list() notices a snapshot corrupted after it was last listed', async () => {
+  const dir = newDir();
+  const store = new FileSnapshotStore(dir, { retain: 2 });
+  const a = await store.save(
+    { index: 1, term: 1, configuration: cfg, configurationIndex: 1 },
+    Buffer.from('aaaa'),
+  );
+  const b = await store.save(
+    { index: 2, term: 1, configuration: cfg, configurationIndex: 1 },
+    Buffer.from('bbbb'),
+  );
+  assert.deepEqual(
+    store.list().map((m) => m.id),
+    [b.id, a.id],
+  );
+  writeFileSync(join(dir, 'snapshots', b.id, 'state.bin'), 'bbbc');
+  assert.deepEqual(
+    store.list().map((m) => m.id),
+    [a.id],
+  );
+  assert.equal(store.openLatest()?.meta.id, a.id);
+  await store.close();
+});

@@ -15,7 +15,7 @@
  *   meta is unreadable or of an unknown version; each such snapshot is skipped with a warning.
  * - After save(), only the newest `retain` snapshots (by term, index, id) are kept.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encode as msgpackEncode } from '@msgpack/msgpack';
@@ -124,6 +124,7 @@ export class FileSnapshotStore implements SnapshotStore {
   private readonly retain: number;
   private readonly nowMs: () => number;
   private readonly logger: Logger | undefined;
+  private readonly verdicts = new Map<string, { identity: string; ok: boolean }>();
 
   /** Opens `<nodeDir>/snapshots`, creating it and removing incomplete `.tmp` snapshots. */
   constructor(nodeDir: string, options: FileSnapshotStoreOptions = {}) {
@@ -232,20 +233,30 @@ export class FileSnapshotStore implements SnapshotStore {
     return data;
   }
 
-  private verified(): { meta: SnapshotMeta; data: Uint8Array }[] {
-    const metas = this.readMetas();
-    metas.sort((a, b) => newestFirst(a.meta, b.meta));
-    const out: { meta: SnapshotMeta; data: Uint8Array }[] = [];
-    for (const m of metas) {
-      const data = this.readVerified(m.meta, m.crc);
-      if (data !== undefined) out.push({ meta: m.meta, data });
+  /**
+   * Whether a snapshot's state.bin passes its checks, cached per file identity (inode, size, mtime) so
+   * repeated list() calls do not re-read and re-hash unchanged snapshots.
+   */
+  private isValid(meta: SnapshotMeta, crc: Uint8Array): boolean {
+    let identity: string;
+    try {
+      const st = statSync(join(this.dir, meta.id, stateFileName));
+      identity = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      identity = 'missing';
     }
-    return out;
+    const cached = this.verdicts.get(meta.id);
+    if (cached !== undefined && cached.identity === identity) return cached.ok;
+    const ok = this.readVerified(meta, crc) !== undefined;
+    this.verdicts.set(meta.id, { identity, ok });
+    return ok;
   }
 
   list(): SnapshotMeta[] {
     this.gate.assertOpen();
-    return this.verified().map((s) => s.meta);
+    const metas = this.readMetas();
+    metas.sort((a, b) => newestFirst(a.meta, b.meta));
+    return metas.filter((m) => this.isValid(m.meta, m.crc)).map((m) => m.meta);
   }
 
   openLatest(): { meta: SnapshotMeta; data: Uint8Array } | undefined {
