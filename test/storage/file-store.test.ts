@@ -154,3 +154,22 @@ test('a corrupt stable file refuses to open with ERR_CORRUPT', () => {
     (e: unknown) => e instanceof StorageError && e.code === 'ERR_CORRUPT',
   );
 });
+
+test('stale records behind a zero header (a cut-short truncation) are cleared on open, never resurrected', async () => {
+  const dir = newDir();
+  await withStore(dir, 64 * 1024, (s) => s.storeLogs(entries(1, 10, 1, 64)));
+  const [seg] = segments(dir);
+  // Only the header of record 6 was zeroed before a crash: records 7..10 still lie behind it.
+  const buf = readFileSync(seg!);
+  buf.fill(0, 5 * recordBytes(64), 5 * recordBytes(64) + 8);
+  writeFileSync(seg!, buf);
+  await withStore(dir, 64 * 1024, async (s) => {
+    assert.equal(s.lastIndex(), 5);
+    await s.storeLogs([entry(6, 2, 64)]);
+  });
+  await withStore(dir, 64 * 1024, async (s) => {
+    assert.equal(s.lastIndex(), 6);
+    assert.equal(s.getLog(6)!.term, 2);
+    assert.equal(s.getLog(7), undefined);
+  });
+});

@@ -26,6 +26,7 @@ import {
   fdatasync,
   fdatasyncSync,
   fstatSync,
+  fsyncSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -139,6 +140,15 @@ function scanSegment(seg: Segment): ScanResult {
     seg.end = off;
   }
   return { ok: true };
+}
+
+function fsyncDirSync(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function writeZerosSync(fd: number, off: number, len: number): void {
@@ -258,12 +268,16 @@ export class FileLogStore implements LogStore {
           { segment: tail.seg.path, reason: tail.scan.reason, at: tail.seg.end },
           'discarding torn or corrupt log tail',
         );
-        zeroTailSync(tail.seg.fd, tail.seg.end, tail.seg.capacity);
       }
       // Keep the tail if it still holds records; empty segments are dropped (a new spare is made later).
-      for (const x of this.segments.splice(tail.seg.offsets.length === 0 ? endAt : endAt + 1))
-        this.removeSync(x);
+      const drop = this.segments.splice(tail.seg.offsets.length === 0 ? endAt : endAt + 1);
+      for (const x of drop) this.removeSync(x);
+      if (drop.length > 0) fsyncDirSync(this.dir);
     }
+    // Re-establish the zero invariant behind the last record, whatever a crash left there (a torn
+    // record, or stale records from a truncation whose zeroing was cut short).
+    const active = this.segments[this.segments.length - 1];
+    if (active !== undefined) zeroTailSync(active.fd, active.end, active.capacity);
     for (let i = 1; i < this.segments.length; i++) {
       const prev = this.segments[i - 1]!;
       const cur = this.segments[i]!;
@@ -275,8 +289,11 @@ export class FileLogStore implements LogStore {
       }
     }
     // Finish a compaction interrupted after its marker was written.
-    while (this.segments.length > 1 && segLast(this.segments[0]!) < marker)
+    let compacted = 0;
+    for (; this.segments.length > 1 && segLast(this.segments[0]!) < marker; compacted++) {
       this.removeSync(this.segments.shift()!);
+    }
+    if (compacted > 0) fsyncDirSync(this.dir);
     const head = this.segments[0];
     const tail = this.segments[this.segments.length - 1];
     if (head === undefined || tail === undefined || marker > segLast(tail)) {
@@ -530,9 +547,12 @@ export class FileLogStore implements LogStore {
     const keep = newLast - seg.first + 1;
     if (keep >= seg.offsets.length) return;
     const from = seg.offsets[keep]!;
+    // Zero from the end backwards: if a crash cuts this short, the bytes at `from` still hold the old
+    // (not yet deleted) records and the zeroed region lies behind them, so the zero invariant holds.
     const zeros = Buffer.alloc(Math.min(zeroChunkBytes, seg.end - from));
-    for (let off = from; off < seg.end; off += zeros.byteLength) {
-      await writeAll(seg.fd, zeros.subarray(0, Math.min(zeros.byteLength, seg.end - off)), off);
+    for (let hi = seg.end; hi > from; hi -= zeros.byteLength) {
+      const lo = Math.max(from, hi - zeros.byteLength);
+      await writeAll(seg.fd, zeros.subarray(0, hi - lo), lo);
     }
     await fdatasyncAsync(seg.fd);
     seg.offsets.length = keep;
