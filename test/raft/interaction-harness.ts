@@ -7,7 +7,7 @@ import { SafetyChecker } from '../../sim/checkers.ts';
 import { SimNode } from '../../sim/sim-node.ts';
 import { RAFT_CORE_DEFAULTS, type RaftMutations } from '../../src/raft/core/config.ts';
 import { describeEntry, describeMessage } from '../../src/raft/core/describe.ts';
-import type { RaftMessage } from '../../src/raft/core/messages.ts';
+import type { RaftMessage, RpcFailure } from '../../src/raft/core/messages.ts';
 import type { Notification } from '../../src/raft/core/ready.ts';
 import { type Server, Suffrage } from '../../src/raft/core/types.ts';
 
@@ -141,6 +141,21 @@ export class InteractionCluster {
       case 'remove':
         this.membership(cmd, args, kv);
         return;
+      case 'rpc-fail': {
+        // The transport reports that `from` failed our request: `rpc-fail <to> <from> <request> <error…>`.
+        const [to, from, request, ...words] = args as [string, string, RaftMessage['type'], ...string[]];
+        const failure: RaftMessage = {
+          type: 'rpcFailure',
+          from: { id: from, addr: this.addr(from) },
+          to: { id: to, addr: this.addr(to) },
+          term: 0,
+          request: request as RpcFailure['request'],
+          error: words.join(' '),
+        };
+        this.print(describeMessage(failure));
+        this.core(to).step(failure);
+        return;
+      }
       case 'partition':
         for (const a of args) for (const b of this.nodes.keys()) if (!args.includes(b)) this.cut(a, b);
         return;
