@@ -11,7 +11,14 @@ function measure(format: LogConfig['format']): number {
   let bytes = 0;
   const logger = createLogger(
     { level: 'info', format, color: false, pid: false },
-    { sink: { write: (l) => void (bytes += l.length) }, isTty: false },
+    {
+      sink: {
+        write: (l) => {
+          bytes += l.length;
+        },
+      },
+      isTty: false,
+    },
   ).child({ server: 'sequencer-0' });
   const fields = {
     leader: true,
