@@ -1,0 +1,166 @@
+// Steady state of the real daemon under op-node's load: 4 commits/s of a 1 MB payload, JSON-RPC
+// conductor_commitUnsafePayload to the leader conductor of a running devnet (one outstanding, as op-node sends
+// them, on a fixed 250 ms schedule), for the soak duration, while the devnet's own sequencer keeps sequencing
+// its small blocks. (The simulated op-node cannot build 1 MB blocks every 250 ms itself: its block hash is
+// JS keccak over the transactions, about 0.4 ms per KB, so the bench sends the 1 MB commits directly.) Sampled every SAMPLE_MS from the leader conductor process (which does all the work):
+// RSS anonymous vs file-backed (/proc/<pid>/status RssAnon/RssFile), V8 heap used and event-loop delay
+// p99/max (prom-client default metrics, whose event-loop histogram restarts at each scrape, so each sample is
+// one window), and the bytes its data directory holds. Heap growth compares the lowest heap seen in the first
+// and in the last quarter of the run (post-GC floors, not GC noise), scaled to 10 minutes.
+// Run: node --import tsx bench/soak.bench.ts [--seconds 60]
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Pool } from 'undici';
+import { Devnet, type DevnetMember } from '../sim/devnet/devnet.ts';
+import { diskBytesHeld, metric, scrapeMetrics } from './lib/daemon-probe.ts';
+import { procStatusBytes } from './lib/http-raft-cluster.ts';
+import { fmtBytes, fmtMs, type LatencySummary, sleep, summarize } from './lib/stats.ts';
+import { envelopeJson } from './payload-fixture.ts';
+
+export const SOAK_COMMIT_INTERVAL_MS = 250;
+export const SOAK_PAYLOAD_BYTES = 1_000_000;
+const COMMIT_TIMEOUT_MS = 10_000;
+const SAMPLE_MS = 5_000;
+const TEN_MINUTES_MS = 600_000;
+
+export interface SoakResult {
+  readonly seconds: number;
+  readonly commits: number;
+  readonly commitsPerSecond: number;
+  readonly commitErrors: number;
+  readonly leaderChanges: number;
+  readonly commitLatency: LatencySummary;
+  readonly rssAnonMaxBytes: number;
+  readonly rssFileMaxBytes: number;
+  /** Largest `external` (Buffers, ArrayBuffers and native allocations V8 knows of) seen. */
+  readonly externalMaxBytes: number;
+  readonly heapStartBytes: number;
+  readonly heapEndBytes: number;
+  readonly heapGrowthPer10MinBytes: number;
+  readonly eventLoopP99MaxMs: number;
+  readonly eventLoopMaxMs: number;
+  readonly diskHeldMaxBytes: number;
+  readonly diskHeldEndBytes: number;
+}
+
+/** Commits the same 1 MB JSON body every SOAK_COMMIT_INTERVAL_MS (serially) until `stop()`; collects latencies. */
+function startCommitLoad(leader: DevnetMember): { stop(): Promise<{ latencies: number[]; errors: number }> } {
+  const body = Buffer.from(
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'conductor_commitUnsafePayload',
+      params: [envelopeJson(SOAK_PAYLOAD_BYTES)],
+    }),
+  );
+  const pool = new Pool(leader.conductor.rpcUrl, { connections: 1 });
+  const latencies: number[] = [];
+  let errors = 0;
+  let running = true;
+  const loop = (async () => {
+    let next = performance.now();
+    while (running) {
+      const t0 = performance.now();
+      try {
+        const res = await pool.request({
+          method: 'POST',
+          path: '/',
+          body,
+          headers: { 'content-type': 'application/json' },
+          headersTimeout: COMMIT_TIMEOUT_MS,
+          bodyTimeout: COMMIT_TIMEOUT_MS,
+        });
+        const text = await res.body.text();
+        if (res.statusCode !== 200 || text.includes('"error"')) errors++;
+        else latencies.push(performance.now() - t0);
+      } catch {
+        errors++;
+      }
+      next += SOAK_COMMIT_INTERVAL_MS;
+      await sleep(Math.max(0, next - performance.now()));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await pool.close();
+      return { latencies, errors };
+    },
+  };
+}
+
+export async function runSoakBench(
+  devnet: Devnet,
+  seconds: number,
+  log: (l: string) => void = () => {},
+): Promise<SoakResult> {
+  const leader: DevnetMember | undefined = await devnet.leader();
+  if (!leader) throw new Error('soak: no leader');
+  const pid = leader.conductor.pid!;
+  const { host, metricsPort, dataDir, id } = leader.conductor.opts;
+  const nodeDir = join(dataDir, id);
+  await scrapeMetrics(host, metricsPort); // restart the event-loop window so warm-up stalls are not counted
+  const load = startCommitLoad(leader);
+  const heap: number[] = [];
+  const external: number[] = [];
+  const rssAnon: number[] = [];
+  const rssFile: number[] = [];
+  const lagP99: number[] = [];
+  const lagMax: number[] = [];
+  const disk: number[] = [];
+  const t0 = performance.now();
+  const endAt = t0 + seconds * 1000;
+  while (performance.now() < endAt) {
+    await sleep(Math.min(SAMPLE_MS, Math.max(0, endAt - performance.now())));
+    const m = await scrapeMetrics(host, metricsPort);
+    heap.push(metric(m, 'nodejs_heap_size_used_bytes'));
+    external.push(metric(m, 'nodejs_external_memory_bytes'));
+    lagP99.push(metric(m, 'nodejs_eventloop_lag_p99_seconds') * 1000);
+    lagMax.push(metric(m, 'nodejs_eventloop_lag_max_seconds') * 1000);
+    rssAnon.push(procStatusBytes(pid, 'RssAnon'));
+    rssFile.push(procStatusBytes(pid, 'RssFile'));
+    disk.push(diskBytesHeld(nodeDir));
+    log(
+      `soak: ${Math.round((performance.now() - t0) / 1000)} s rssAnon ${fmtBytes(rssAnon.at(-1)!)} heap ${fmtBytes(heap.at(-1)!)} lag p99 ${fmtMs(lagP99.at(-1)!)} ms disk ${fmtBytes(disk.at(-1)!)}`,
+    );
+  }
+  const elapsedMs = performance.now() - t0;
+  const { latencies, errors } = await load.stop();
+  const stillLeader = (await devnet.leader()) === leader;
+  const q = Math.max(1, Math.floor(heap.length / 4));
+  const heapStart = Math.min(...heap.slice(0, q));
+  const heapEnd = Math.min(...heap.slice(-q));
+  const spanMs = elapsedMs * (1 - 1 / 4); // between the centres of the first and last quarters, roughly
+  const commits = latencies.length;
+  return {
+    seconds: elapsedMs / 1000,
+    commits,
+    commitsPerSecond: commits / (elapsedMs / 1000),
+    commitErrors: errors,
+    leaderChanges: stillLeader ? 0 : 1,
+    commitLatency: summarize(latencies),
+    rssAnonMaxBytes: Math.max(...rssAnon),
+    rssFileMaxBytes: Math.max(...rssFile),
+    externalMaxBytes: Math.max(...external),
+    heapStartBytes: heapStart,
+    heapEndBytes: heapEnd,
+    heapGrowthPer10MinBytes: ((heapEnd - heapStart) / spanMs) * TEN_MINUTES_MS,
+    eventLoopP99MaxMs: Math.max(...lagP99),
+    eventLoopMaxMs: Math.max(...lagMax),
+    diskHeldMaxBytes: Math.max(...disk),
+    diskHeldEndBytes: disk.at(-1) ?? Number.NaN,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' } } });
+  const devnet = new Devnet({ blockTimeMs: 500, payloadBytes: 10_000 });
+  try {
+    await devnet.start();
+    const r = await runSoakBench(devnet, Number(values.seconds), (l) => console.error(l));
+    console.log(JSON.stringify(r, null, 2));
+  } finally {
+    await devnet.close();
+  }
+}
