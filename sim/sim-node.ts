@@ -64,6 +64,7 @@ export class SimNode {
       hardState: d.hardState,
       entries: d.entries,
       snapshot: d.snapshot,
+      fetchEntries: (lo, hi, maxBytes) => this.fetchDurable(lo, hi, maxBytes),
     });
     this.nextTickAt = now + this.tickPeriodUnits;
   }
@@ -109,6 +110,20 @@ export class SimNode {
     this.durable.snapshot = { ...point, data };
     core.snapshotTaken(point, data);
     return true;
+  }
+
+  /** The LogStore.getRange contract over the durable entries (the core only fetches durable ones). */
+  private fetchDurable(lo: number, hi: number, maxBytes: number): LogEntry[] {
+    const out: LogEntry[] = [];
+    let bytes = 0;
+    for (const e of this.durable.entries) {
+      if (e.index < lo || e.index > hi) continue;
+      if (out.length > 0 && bytes >= maxBytes) break;
+      bytes += e.data.length;
+      out.push(e);
+    }
+    if (out[0]?.index !== lo) throw new Error(`${this.id}: fetch ${lo}..${hi} not durable`);
+    return out;
   }
 
   private persist(r: Ready): void {

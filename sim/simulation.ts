@@ -74,6 +74,7 @@ class Simulation {
     this.churn = this.rng.int(3) === 0;
     // Small batches (down to 1) make acknowledgements split between old-term entries and the new no-op.
     const maxAppendEntries = 1 + this.rng.int(4);
+    const entryCacheBytesMax = this.rng.int(2) === 0 ? 0 : RAFT_CORE_DEFAULTS.entryCacheBytesMax;
     const hooks = {
       send: (now: number, m: RaftMessage) => {
         this.trace(`send ${describeMessage(m)}`);
@@ -95,6 +96,8 @@ class Simulation {
         trailingLogs: 3,
         preVote,
         appendsInflightMax: 4,
+        // Half the seeds evict every applied entry's data, so replication re-reads from the store.
+        entryCacheBytesMax,
         ...(opts.mutations ? { mutations: opts.mutations } : {}),
       };
       // Clock-rate skew: each server's tick runs up to ±15% fast or slow.

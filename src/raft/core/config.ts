@@ -29,6 +29,8 @@ export interface RaftCoreConfig {
   readonly uncommittedBytesMax: number;
   readonly appendsInflightMax: number;
   readonly configChangesQueuedMax: number;
+  /** Bytes of entry data kept in memory; older durable, applied entries are re-read through the fetcher. */
+  readonly entryCacheBytesMax?: number;
   /** Deliberate bugs for the simulator's mutation tests. Never set in production. */
   readonly mutations?: RaftMutations;
 }
@@ -49,6 +51,7 @@ export const RAFT_CORE_DEFAULTS = {
   uncommittedBytesMax: 256 * 1024 * 1024,
   appendsInflightMax: 16,
   configChangesQueuedMax: 16,
+  entryCacheBytesMax: 64 * 1024 * 1024,
 } as const;
 
 export function validateRaftCoreConfig(c: RaftCoreConfig): void {

@@ -4,18 +4,38 @@
  * Invariants: entries are contiguous (entries[i].index === firstIndex + i); terms never decrease along
  * the log; if entries exist, firstIndex ≤ snapshotIndex + 1; lastIndex ≥ snapshotIndex.
  * The host mirrors every change to the LogStore through the Ready batch.
+ *
+ * Entry cache: payloads can be large (execution payloads), so entries that are both durable and applied
+ * may have their data evicted once the cached bytes exceed a budget. An evicted entry keeps index, term
+ * and type (enough for every consensus decision); its data is read back through the injected
+ * `EntryFetcher` (the host's synchronous LogStore.getRange) only to replicate to a lagging follower.
+ * Invariant: evicted entries form a prefix of the held entries, all at or below `evictedThrough`.
  */
 import { assert, assertIndex } from './assert.ts';
 import type { Index, LogEntry, Term } from './types.ts';
+
+/** Synchronous read of durable entries [lo, hi], at most `maxBytes` of data (at least one entry). */
+export type EntryFetcher = (lo: Index, hi: Index, maxBytes: number) => LogEntry[];
+
+const EMPTY = new Uint8Array(0);
 
 export class RaftLog {
   private entries: LogEntry[] = [];
   private snapIndex: Index = 0;
   private snapTerm: Term = 0;
+  private cachedBytes = 0;
+  private evictedThrough: Index = 0;
+
+  constructor(private readonly fetcher?: EntryFetcher) {}
 
   /** Rebuild from storage: entries must be contiguous and not start after snapshotIndex + 1. */
-  static restore(snapshotIndex: Index, snapshotTerm: Term, entries: readonly LogEntry[]): RaftLog {
-    const log = new RaftLog();
+  static restore(
+    snapshotIndex: Index,
+    snapshotTerm: Term,
+    entries: readonly LogEntry[],
+    fetcher?: EntryFetcher,
+  ): RaftLog {
+    const log = new RaftLog(fetcher);
     log.snapIndex = snapshotIndex;
     log.snapTerm = snapshotTerm;
     const first = entries[0];
@@ -30,6 +50,7 @@ export class RaftLog {
     // Entries entirely below the snapshot are useless but harmless; keep them as trailing logs.
     log.entries = [...entries];
     if (log.lastIndex() < snapshotIndex) log.entries = [];
+    for (const e of log.entries) log.cachedBytes += e.data.length;
     return log;
   }
 
@@ -77,7 +98,21 @@ export class RaftLog {
     assert(lo >= first.index, `slice(${lo}) below first index ${first.index}`);
     const out: LogEntry[] = [];
     let bytes = 0;
-    for (let i = lo; i <= hi && out.length < countMax; i++) {
+    if (lo <= this.evictedThrough) {
+      const fetchHi = Math.min(hi, this.evictedThrough, lo + countMax - 1);
+      assert(this.fetcher !== undefined, 'evicted entries without a fetcher');
+      for (const e of this.fetcher(lo, fetchHi, bytesMax)) {
+        assert(
+          e.index === lo + out.length && e.term === this.termAt(e.index),
+          `fetched entry ${e.index} mismatch`,
+        );
+        if (out.length > 0 && bytes + e.data.length > bytesMax) return out;
+        bytes += e.data.length;
+        out.push(e);
+      }
+      if (out.length < fetchHi - lo + 1) return out; // stopped early on the byte budget
+    }
+    for (let i = lo + out.length; i <= hi && out.length < countMax; i++) {
       const e = this.entries[i - first.index];
       if (e === undefined) break;
       if (out.length > 0 && bytes + e.data.length > bytesMax) break;
@@ -87,11 +122,27 @@ export class RaftLog {
     return out;
   }
 
+  /** Drop cached data of entries ≤ `upTo` (durable and applied) while over `bytesMax`, oldest first. */
+  evict(upTo: Index, bytesMax: number): void {
+    const first = this.entries[0];
+    if (first === undefined || this.fetcher === undefined) return;
+    let i = Math.max(this.evictedThrough + 1, first.index);
+    for (; i <= upTo && this.cachedBytes > bytesMax; i++) {
+      const k = i - first.index;
+      const e = this.entries[k];
+      if (e === undefined) break;
+      this.cachedBytes -= e.data.length;
+      this.entries[k] = { index: e.index, term: e.term, type: e.type, data: EMPTY };
+    }
+    this.evictedThrough = Math.max(this.evictedThrough, i - 1);
+  }
+
   append(e: LogEntry): void {
     assertIndex(e.index, 'entry index');
     assert(e.index === this.lastIndex() + 1, `append ${e.index} after last ${this.lastIndex()}`);
     assert(e.term >= this.lastTerm(), `append term ${e.term} below last term ${this.lastTerm()}`);
     this.entries.push(e);
+    this.cachedBytes += e.data.length;
   }
 
   /** Remove every entry with index ≥ `from` (conflict resolution). */
@@ -99,6 +150,8 @@ export class RaftLog {
     assert(from > this.snapIndex, `truncate ${from} at or below snapshot ${this.snapIndex}`);
     const first = this.entries[0];
     if (first === undefined) return;
+    assert(from > this.evictedThrough, `truncate ${from} into evicted entries`);
+    for (const e of this.entries.slice(Math.max(0, from - first.index))) this.cachedBytes -= e.data.length;
     this.entries.length = Math.max(0, from - first.index);
   }
 
@@ -109,12 +162,15 @@ export class RaftLog {
     this.snapIndex = index;
     this.snapTerm = term;
     const first = this.entries[0];
-    if (first !== undefined && keepFrom > first.index) this.entries.splice(0, keepFrom - first.index);
+    if (first !== undefined && keepFrom > first.index)
+      for (const e of this.entries.splice(0, keepFrom - first.index)) this.cachedBytes -= e.data.length;
   }
 
   /** Replace everything with a snapshot received from the leader (the whole log is discarded). */
   resetToSnapshot(index: Index, term: Term): void {
     this.entries = [];
+    this.cachedBytes = 0;
+    this.evictedThrough = 0;
     this.snapIndex = index;
     this.snapTerm = term;
   }

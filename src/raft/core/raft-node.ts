@@ -41,7 +41,7 @@ import type {
   RpcFailure,
 } from './messages.ts';
 import { newProgress, type Progress, progressBecomeProbe } from './progress.ts';
-import { RaftLog } from './raft-log.ts';
+import { type EntryFetcher, RaftLog } from './raft-log.ts';
 import type { Notification, Ready, RequestId, SnapshotToInstall } from './ready.ts';
 import { type Rng, randomTimeoutTicks } from './rng.ts';
 import {
@@ -81,6 +81,8 @@ export interface RaftNodeInit {
   readonly entries: readonly LogEntry[];
   readonly snapshot?: CoreSnapshot | undefined;
   readonly codec?: ConfigurationCodec;
+  /** Reads durable entries back when their cached data was evicted; without it nothing is evicted. */
+  readonly fetchEntries?: EntryFetcher;
 }
 
 interface ConfigAt {
@@ -186,7 +188,7 @@ export class RaftNode {
     this.hs = init.hardState;
     const snap = init.snapshot;
     this.snapshot = snap;
-    this.log = RaftLog.restore(snap?.index ?? 0, snap?.term ?? 0, init.entries);
+    this.log = RaftLog.restore(snap?.index ?? 0, snap?.term ?? 0, init.entries, init.fetchEntries);
     this.commitIndex = snap?.index ?? 0;
     this.appliedIndex = this.commitIndex;
     this.stableIndex = this.log.lastIndex();
@@ -234,7 +236,7 @@ export class RaftNode {
     return this.hs;
   }
 
-  /** Entry by index, for hosts and checkers (undefined when compacted or absent). */
+  /** Entry by index, for hosts and checkers (undefined when compacted or absent; data empty if evicted). */
   entryAt(index: Index): LogEntry | undefined {
     return this.log.entry(index);
   }
@@ -1233,6 +1235,8 @@ export class RaftNode {
       `onPersisted(${number}) does not match the outstanding Ready`,
     );
     this.readyOutstanding = undefined;
+    // Applied and durable entries may lose their cached data (re-read from storage if a follower lags).
+    this.log.evict(Math.min(this.appliedIndex, this.stableIndex), this.config.entryCacheBytesMax ?? Infinity);
     if (this.log.termAt(o.lastIndex) === o.lastTerm && o.lastIndex > this.stableIndex) {
       this.stableIndex = Math.min(o.lastIndex, this.log.lastIndex());
       if (this.role === 'leader') {

@@ -108,6 +108,8 @@ export class RaftHost {
       hardState: stores.stable.getHardState(),
       entries,
       snapshot,
+      // Evicted entry data is read back synchronously from the log store (LogStore reads are sync).
+      fetchEntries: (lo, hi, maxBytes) => stores.log.getRange(lo, hi, maxBytes),
     });
     this.opts.transport.setHandler((m) => this.onMessage(m));
     await this.opts.transport.start();
