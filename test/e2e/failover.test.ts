@@ -32,13 +32,14 @@ describe('e2e: three conductors on one simulated L2', { concurrency: false }, ()
   });
 
   test('ConductorRPC: runbook bootstrap gives 3 voters, one leader seen by all, blocks flow', async () => {
-    const leader = await waitFor('a leader', 10_000, () => devnet.leader());
-    await waitFor('every node to know the leader', 10_000, async () => {
+    // All three must agree on one leader (leadership may still settle right after the cluster is resumed).
+    const leaderId = await waitFor('every node to agree on one leader', 20_000, async () => {
+      const l = await devnet.leader();
+      if (!l) return undefined;
       for (const m of devnet.members) {
-        if ((await devnet.call<{ id: string }>(m, 'conductor_leaderWithID')).id !== leader.id)
-          return undefined;
+        if ((await devnet.call<{ id: string }>(m, 'conductor_leaderWithID')).id !== l.id) return undefined;
       }
-      return true;
+      return l.id;
     });
     for (const m of devnet.members) {
       const cm = await devnet.call<ClusterMembership>(m, 'conductor_clusterMembership');
@@ -48,8 +49,7 @@ describe('e2e: three conductors on one simulated L2', { concurrency: false }, ()
         ['seq3', 0],
       ]);
       assert.ok(cm.version > 0);
-      const lw = await devnet.call<{ id: string }>(m, 'conductor_leaderWithID');
-      assert.equal(lw.id, leader.id, `${m.id} agrees on the leader`);
+      assert.ok(['seq1', 'seq2', 'seq3'].includes(leaderId));
       assert.equal(await devnet.call<boolean>(m, 'conductor_active'), true);
     }
     const before = devnet.l2.summary().blocks;
