@@ -14,6 +14,7 @@ import { Pool } from 'undici';
 import { Devnet, type DevnetMember } from '../sim/devnet/devnet.ts';
 import { diskBytesHeld, metric, scrapeMetrics } from './lib/daemon-probe.ts';
 import { procStatusBytes } from './lib/http-raft-cluster.ts';
+import { startIdleLoopProbe } from './lib/machine.ts';
 import { fmtBytes, fmtMs, type LatencySummary, sleep, summarize } from './lib/stats.ts';
 import { envelopeJson } from './payload-fixture.ts';
 
@@ -39,6 +40,9 @@ export interface SoakResult {
   readonly heapGrowthPer10MinBytes: number;
   readonly eventLoopP99MaxMs: number;
   readonly eventLoopMaxMs: number;
+  /** The same measure in an idle node process over the same window: what the machine alone adds. */
+  readonly idleEventLoopP99Ms: number;
+  readonly idleEventLoopMaxMs: number;
   readonly diskHeldMaxBytes: number;
   readonly diskHeldEndBytes: number;
 }
@@ -102,6 +106,7 @@ export async function runSoakBench(
   const nodeDir = join(dataDir, id);
   await scrapeMetrics(host, metricsPort); // restart the event-loop window so warm-up stalls are not counted
   const load = startCommitLoad(leader);
+  const idle = startIdleLoopProbe();
   const heap: number[] = [];
   const external: number[] = [];
   const rssAnon: number[] = [];
@@ -127,6 +132,7 @@ export async function runSoakBench(
   }
   const elapsedMs = performance.now() - t0;
   const { latencies, errors } = await load.stop();
+  const idleLoop = await idle.stop();
   const stillLeader = (await devnet.leader()) === leader;
   const q = Math.max(1, Math.floor(heap.length / 4));
   const heapStart = Math.min(...heap.slice(0, q));
@@ -148,6 +154,8 @@ export async function runSoakBench(
     heapGrowthPer10MinBytes: ((heapEnd - heapStart) / spanMs) * TEN_MINUTES_MS,
     eventLoopP99MaxMs: Math.max(...lagP99),
     eventLoopMaxMs: Math.max(...lagMax),
+    idleEventLoopP99Ms: idleLoop.p99Ms,
+    idleEventLoopMaxMs: idleLoop.maxMs,
     diskHeldMaxBytes: Math.max(...disk),
     diskHeldEndBytes: disk.at(-1) ?? Number.NaN,
   };

@@ -156,3 +156,43 @@ export async function measureLoopbackRtt(iterations: number): Promise<LatencySum
     child.kill('SIGKILL');
   }
 }
+
+/**
+ * An idle node process sampling its own event-loop delay at prom-client's default resolution (10 ms) — the
+ * delay the machine's scheduler alone adds — so a daemon's event-loop figures can be read against it.
+ */
+const IDLE_LOOP_SCRIPT = `
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+const h = monitorEventLoopDelay({ resolution: 10 }); h.enable();
+process.stdin.on('end', () => { h.disable();
+  process.stdout.write(JSON.stringify({ p99Ms: h.percentile(99) / 1e6, maxMs: h.max / 1e6 }) + '\\n'); process.exit(0); });
+process.stdin.resume();
+`;
+const IDLE_PROBE_TIMEOUT_MS = 5_000;
+
+export interface LoopDelay {
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+export function startIdleLoopProbe(): { stop(): Promise<LoopDelay> } {
+  const child = spawn(process.execPath, ['-e', IDLE_LOOP_SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  return {
+    async stop() {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), IDLE_PROBE_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+      try {
+        return JSON.parse(out) as LoopDelay;
+      } catch {
+        return { p99Ms: Number.NaN, maxMs: Number.NaN };
+      }
+    },
+  };
+}
