@@ -9,13 +9,11 @@
 // Run: node --import tsx bench/failover.bench.ts [--kills 5] [--transfers 5]
 import { parseArgs } from 'node:util';
 import { Devnet, type DevnetMember } from '../sim/devnet/devnet.ts';
+import { settleDevnet } from './lib/devnet-settle.ts';
 import { fmtMs, type LatencySummary, summarize, waitUntil } from './lib/stats.ts';
 
 const POLL_MS = 2;
 const FAILOVER_TIMEOUT_MS = 30_000;
-const SETTLE_TIMEOUT_MS = 60_000;
-/** After the cluster reports healthy, let the restarted node's log and heartbeats settle. */
-const SETTLE_EXTRA_MS = 1_500;
 
 export interface FailoverResult {
   readonly killToActive: LatencySummary;
@@ -52,22 +50,6 @@ async function timeNewSequencer(
   return { activeMs, blockMs: performance.now() - t0 };
 }
 
-async function settle(devnet: Devnet): Promise<DevnetMember> {
-  const leader = await waitUntil(
-    'a settled cluster',
-    SETTLE_TIMEOUT_MS,
-    async () => {
-      const st = await devnet.status();
-      const ok = st.every((s) => s.up && s.healthy === true) && st.filter((s) => s.leader).length === 1;
-      const seq = devnet.members.filter((m) => m.l2.sequencerActive);
-      return ok && seq.length === 1 ? devnet.leader() : undefined;
-    },
-    100,
-  );
-  await new Promise((r) => setTimeout(r, SETTLE_EXTRA_MS));
-  return leader;
-}
-
 export async function runFailoverBench(
   devnet: Devnet,
   kills: number,
@@ -77,7 +59,7 @@ export async function runFailoverBench(
   const killActive: number[] = [];
   const killBlock: number[] = [];
   for (let i = 0; i < kills; i++) {
-    const leader = await settle(devnet);
+    const leader = await settleDevnet(devnet);
     const head = maxHead(devnet);
     const t0 = performance.now();
     await leader.conductor.kill();
@@ -92,7 +74,7 @@ export async function runFailoverBench(
   const tActive: number[] = [];
   const tBlock: number[] = [];
   for (let i = 0; i < transfers; i++) {
-    const leader = await settle(devnet);
+    const leader = await settleDevnet(devnet);
     const head = maxHead(devnet);
     const t0 = performance.now();
     await devnet.call(leader, 'conductor_transferLeader');

@@ -15,8 +15,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Devnet, type DevnetMember } from '../sim/devnet/devnet.ts';
+import { Devnet } from '../sim/devnet/devnet.ts';
 import { runFailoverBench } from './failover.bench.ts';
+import { settleDevnet } from './lib/devnet-settle.ts';
 import { runE2eCommitBench } from './lib/e2e-commit.ts';
 import type { ClusterKind } from './lib/http-raft-cluster.ts';
 import { machineInfo, measureDiskFloor, measureLoopbackRtt } from './lib/machine.ts';
@@ -170,18 +171,13 @@ async function main(): Promise<number> {
       try {
         await devnet.start();
         log('devnet: started');
-        const leader = async (): Promise<DevnetMember> => {
-          const l = await devnet.leader();
-          if (!l) throw new Error('devnet has no leader');
-          return l;
-        };
         // Soak first: LMDB's file keeps its high-water mark, so the e2e section's 2 MB commits would otherwise
         // count in the soak's "disk held" at 1 MB.
         await section(s, 'soak', async () => {
           s.soak = await runSoakBench(devnet, params.soakSeconds, log);
         });
         await section(s, 'e2e', async () => {
-          s.e2e = await runE2eCommitBench(await leader(), sizes, params.e2eIterations);
+          s.e2e = await runE2eCommitBench(await settleDevnet(devnet), sizes, params.e2eIterations);
         });
         await section(s, 'failover', async () => {
           const r = await runFailoverBench(devnet, params.kills, params.transfers, log);

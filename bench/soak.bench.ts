@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { Devnet, type DevnetMember } from '../sim/devnet/devnet.ts';
 import { diskBytesHeld, metric, scrapeMetrics } from './lib/daemon-probe.ts';
+import { settleDevnet } from './lib/devnet-settle.ts';
 import { procStatusBytes } from './lib/http-raft-cluster.ts';
 import { startIdleLoopProbe } from './lib/machine.ts';
 import { fmtBytes, fmtMs, type LatencySummary, sleep, summarize } from './lib/stats.ts';
@@ -47,8 +48,18 @@ export interface SoakResult {
   readonly diskHeldEndBytes: number;
 }
 
-/** Commits the same 1 MB JSON body every SOAK_COMMIT_INTERVAL_MS (serially) until `stop()`; collects latencies. */
-function startCommitLoad(leader: DevnetMember): { stop(): Promise<{ latencies: number[]; errors: number }> } {
+/**
+ * Commits the same 1 MB JSON body every SOAK_COMMIT_INTERVAL_MS (serially) until `stop()`; collects latencies.
+ * A refused commit (the leader changed) makes it look the leader up again, as op-node's conductor client
+ * would be pointed at the new sequencer's conductor.
+ */
+function startCommitLoad(
+  devnet: Devnet,
+  first: DevnetMember,
+): {
+  current(): DevnetMember;
+  stop(): Promise<{ latencies: number[]; errors: number; leaderChanges: number }>;
+} {
   const body = Buffer.from(
     JSON.stringify({
       jsonrpc: '2.0',
@@ -57,10 +68,23 @@ function startCommitLoad(leader: DevnetMember): { stop(): Promise<{ latencies: n
       params: [envelopeJson(SOAK_PAYLOAD_BYTES)],
     }),
   );
-  const pool = new Pool(leader.conductor.rpcUrl, { connections: 1 });
+  let leader = first;
+  let pool = new Pool(leader.conductor.rpcUrl, { connections: 1 });
   const latencies: number[] = [];
   let errors = 0;
+  let leaderChanges = 0;
   let running = true;
+  const failed = async (): Promise<void> => {
+    errors++;
+    const now = await devnet.leader();
+    if (now && now !== leader) {
+      leaderChanges++;
+      leader = now;
+      const old = pool;
+      pool = new Pool(leader.conductor.rpcUrl, { connections: 1 });
+      await old.close();
+    }
+  };
   const loop = (async () => {
     let next = performance.now();
     while (running) {
@@ -75,21 +99,22 @@ function startCommitLoad(leader: DevnetMember): { stop(): Promise<{ latencies: n
           bodyTimeout: COMMIT_TIMEOUT_MS,
         });
         const text = await res.body.text();
-        if (res.statusCode !== 200 || text.includes('"error"')) errors++;
+        if (res.statusCode !== 200 || text.includes('"error"')) await failed();
         else latencies.push(performance.now() - t0);
       } catch {
-        errors++;
+        await failed();
       }
       next += SOAK_COMMIT_INTERVAL_MS;
       await sleep(Math.max(0, next - performance.now()));
     }
   })();
   return {
+    current: () => leader,
     async stop() {
       running = false;
       await loop;
       await pool.close();
-      return { latencies, errors };
+      return { latencies, errors, leaderChanges };
     },
   };
 }
@@ -99,13 +124,9 @@ export async function runSoakBench(
   seconds: number,
   log: (l: string) => void = () => {},
 ): Promise<SoakResult> {
-  const leader: DevnetMember | undefined = await devnet.leader();
-  if (!leader) throw new Error('soak: no leader');
-  const pid = leader.conductor.pid!;
-  const { host, metricsPort, dataDir, id } = leader.conductor.opts;
-  const nodeDir = join(dataDir, id);
-  await scrapeMetrics(host, metricsPort); // restart the event-loop window so warm-up stalls are not counted
-  const load = startCommitLoad(leader);
+  const first = await settleDevnet(devnet);
+  await scrapeMetrics(first.conductor.opts.host, first.conductor.opts.metricsPort); // restart the event-loop window
+  const load = startCommitLoad(devnet, first);
   const idle = startIdleLoopProbe();
   const heap: number[] = [];
   const external: number[] = [];
@@ -118,7 +139,12 @@ export async function runSoakBench(
   const endAt = t0 + seconds * 1000;
   while (performance.now() < endAt) {
     await sleep(Math.min(SAMPLE_MS, Math.max(0, endAt - performance.now())));
-    const m = await scrapeMetrics(host, metricsPort);
+    // Sample whichever conductor leads now (the one doing the work); leader changes are counted and reported.
+    const leader = load.current();
+    const { host, metricsPort, dataDir, id } = leader.conductor.opts;
+    const pid = leader.conductor.pid ?? 0;
+    const nodeDir = join(dataDir, id);
+    const m = await scrapeMetrics(host, metricsPort).catch(() => new Map<string, number>());
     heap.push(metric(m, 'nodejs_heap_size_used_bytes'));
     external.push(metric(m, 'nodejs_external_memory_bytes'));
     lagP99.push(metric(m, 'nodejs_eventloop_lag_p99_seconds') * 1000);
@@ -131,9 +157,8 @@ export async function runSoakBench(
     );
   }
   const elapsedMs = performance.now() - t0;
-  const { latencies, errors } = await load.stop();
+  const { latencies, errors, leaderChanges } = await load.stop();
   const idleLoop = await idle.stop();
-  const stillLeader = (await devnet.leader()) === leader;
   const q = Math.max(1, Math.floor(heap.length / 4));
   const heapStart = Math.min(...heap.slice(0, q));
   const heapEnd = Math.min(...heap.slice(-q));
@@ -144,7 +169,7 @@ export async function runSoakBench(
     commits,
     commitsPerSecond: commits / (elapsedMs / 1000),
     commitErrors: errors,
-    leaderChanges: stillLeader ? 0 : 1,
+    leaderChanges,
     commitLatency: summarize(latencies),
     rssAnonMaxBytes: Math.max(...rssAnon),
     rssFileMaxBytes: Math.max(...rssFile),
