@@ -49,6 +49,7 @@ export function fmtRatio(r: number): string {
 
 export function fmtBytes(n: number): string {
   if (!Number.isFinite(n)) return 'n/a';
+  if (n < 0) return `−${fmtBytes(-n)}`;
   if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(2)} GiB`;
   if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
   if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(0)} KiB`;
