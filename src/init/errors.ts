@@ -33,3 +33,16 @@ export function errorLine(err: unknown): string {
   if (err instanceof Error) return err.message.replace(/\s*\n\s*/g, ' ');
   return String(err);
 }
+
+/**
+ * Runs one of the shared Raft decoders (they throw their own error types) and reports a failure as
+ * ERR_MSGPACK, so a malformed Go value always reaches the CLI as one InitError line.
+ */
+export function asMsgpackError<T>(what: string, decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    if (err instanceof InitError) throw err;
+    throw new InitError('ERR_MSGPACK', `${what}: ${errorLine(err)}`, { cause: err });
+  }
+}

@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
+import { decodeConfiguration, encodeConfiguration } from '../../src/raft/core/configuration-codec.ts';
 import type {
   AppendEntriesRequest,
   InstallSnapshotRequest,
@@ -20,7 +21,6 @@ import type {
   RaftRequest,
 } from '../../src/raft/core/messages.ts';
 import { type LogEntry, LogType, Suffrage } from '../../src/raft/core/types.ts';
-import { decodeConfiguration, encodeConfiguration } from '../../src/raft/transport/configuration-codec.ts';
 import type { TcpTransport } from '../../src/raft/transport/tcp-transport.ts';
 import { cannedReply, startTransport, waitFor } from '../transport/helpers.ts';
 import { appliedChain, buildGoPeer, GoPeer } from './go-peer.ts';

@@ -4,7 +4,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nextConfiguration } from '../../src/raft/core/configuration.ts';
-import { decodeConfiguration, encodeConfiguration } from '../../src/raft/core/configuration-codec.ts';
+import {
+  decodeConfiguration,
+  decodeLegacyPeers,
+  encodeConfiguration,
+  encodeLegacyPeers,
+} from '../../src/raft/core/configuration-codec.ts';
 import { RaftError } from '../../src/raft/core/errors.ts';
 import { type Configuration, Suffrage } from '../../src/raft/core/types.ts';
 
@@ -73,6 +78,46 @@ test('configuration codec: accepts str8/bin strings, signed ints and unknown key
     servers: [{ suffrage: Suffrage.Nonvoter, id: 'x', address: 'a:1' }],
   });
   assert.throws(() => decodeConfiguration(Uint8Array.from([0x81, 0xa7])), /truncated/);
+});
+
+test('configuration codec: Go zero values for nil/missing fields; wrong shapes and trailing bytes rejected', () => {
+  // {Servers: [{ID: nil, Other: 1.5}]} → one voter with empty ID and address, as Go's decoder leaves it.
+  const zeroes = [0x81, 0xa7, ...ascii('Servers'), 0x91, 0x82, 0xa2, ...ascii('ID'), 0xc0];
+  zeroes.push(0xa5, ...ascii('Other'), 0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0);
+  assert.deepEqual(decodeConfiguration(Uint8Array.from(zeroes)), {
+    servers: [{ suffrage: Suffrage.Voter, id: '', address: '' }],
+  });
+  assert.deepEqual(decodeConfiguration(Uint8Array.from([0xc0])), { servers: [] });
+  const one = encodeConfiguration({ servers: [{ suffrage: Suffrage.Voter, id: 'a', address: 'a:1' }] });
+  assert.throws(() => decodeConfiguration(Uint8Array.from([...one, 0x00])), /trailing/);
+  assert.throws(() => decodeConfiguration(Uint8Array.from([0x01])), /must be a map/);
+  const badSuffrage = [0x81, 0xa7, ...ascii('Servers'), 0x91, 0x81, 0xa8, ...ascii('Suffrage'), 0x03];
+  assert.throws(() => decodeConfiguration(Uint8Array.from(badSuffrage)), /unknown suffrage 3/);
+});
+
+test('legacy peers blob: voters only on encode; ID = address, all voters on decode', () => {
+  const c: Configuration = {
+    servers: [
+      { suffrage: Suffrage.Voter, id: 'a', address: 'a:1' },
+      { suffrage: Suffrage.Nonvoter, id: 'b', address: 'b:1' },
+      { suffrage: Suffrage.Voter, id: 'c', address: 'c:1' },
+    ],
+  };
+  assert.deepEqual([...encodeLegacyPeers(c)], [0x92, 0xa3, ...ascii('a:1'), 0xa3, ...ascii('c:1')]);
+  // Any str/bin form is accepted for an address.
+  assert.deepEqual(
+    decodeLegacyPeers(Uint8Array.from([0x92, 0xa3, ...ascii('a:1'), 0xc4, 3, ...ascii('c:1')])),
+    {
+      servers: [
+        { suffrage: Suffrage.Voter, id: 'a:1', address: 'a:1' },
+        { suffrage: Suffrage.Voter, id: 'c:1', address: 'c:1' },
+      ],
+    },
+  );
+  assert.deepEqual(decodeLegacyPeers(Uint8Array.from([0xc0])), { servers: [] });
+  assert.throws(() => decodeLegacyPeers(Uint8Array.from([0x81, 0xa1, 0x61, 0x01])), /must be an array/);
+  assert.throws(() => decodeLegacyPeers(Uint8Array.from([0x91, 0x01])), /must be a string/);
+  assert.throws(() => decodeLegacyPeers(Uint8Array.from([0x91, 0xa3, 0x61])), /truncated/);
 });
 
 test('nextConfiguration follows hashicorp: re-add, AddNonvoter on a voter, demote, remove, validity', () => {

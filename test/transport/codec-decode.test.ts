@@ -11,7 +11,7 @@ import { encodeRequest, readRequestFrame } from '../../src/raft/transport/codec.
 import { readGoTime, writeGoTime } from '../../src/raft/transport/go-time.ts';
 import { MsgpackReader, NeedMoreBytes } from '../../src/raft/transport/msgpack-reader.ts';
 import { MsgpackWriter } from '../../src/raft/transport/msgpack-writer.ts';
-import { WireError } from '../../src/raft/transport/wire-errors.ts';
+import { WireError, WireErrorCode } from '../../src/raft/transport/wire-errors.ts';
 
 const BYTES_MAX = 1024 * 1024;
 const LOCAL: Peer = { id: 'me', addr: '127.0.0.1:9' };
@@ -75,6 +75,21 @@ describe('decoder tolerance', () => {
     b[typeAt] = 6;
     assert.throws(() => decode(b), WireError);
     assert.throws(() => decode(unhex('0780')), /unknown rpc type 7/);
+  });
+
+  it('a malformed Configuration or Peers blob in InstallSnapshot is a WireError (closes the connection)', () => {
+    for (const [key, blob] of [
+      ['Configuration', new Uint8Array([0x01])],
+      ['Peers', new Uint8Array([0x91, 0xa3, 0x61])],
+    ] as const) {
+      const w = new MsgpackWriter();
+      w.byte(2).mapHeader(1).key(key).raw(blob);
+      assert.throws(
+        () => decode(w.bytes()),
+        (e: unknown) => e instanceof WireError && e.code === WireErrorCode.Malformed,
+        key,
+      );
+    }
   });
 
   it('a declared length beyond the bound fails at once (no waiting for 4 GiB)', () => {

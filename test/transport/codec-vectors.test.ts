@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decode as msgpackDecode } from '@msgpack/msgpack';
+import { decodeConfiguration, encodeConfiguration } from '../../src/raft/core/configuration-codec.ts';
 import type { AppendEntriesRequest, Peer, RaftRequest, RaftResponse } from '../../src/raft/core/messages.ts';
 import { LogType, Suffrage } from '../../src/raft/core/types.ts';
 import {
@@ -15,7 +16,6 @@ import {
   encodeResponse,
   readRequestFrame,
 } from '../../src/raft/transport/codec.ts';
-import { decodeConfiguration, encodeConfiguration } from '../../src/raft/transport/configuration-codec.ts';
 import { MsgpackReader, NeedMoreBytes } from '../../src/raft/transport/msgpack-reader.ts';
 import { captured112, protocolVersionErrorReply, voteRefusedReply } from './captured-1.1.2.ts';
 

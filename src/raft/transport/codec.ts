@@ -18,6 +18,12 @@
  * - decoding accepts any key order, unknown keys, missing keys (zero values), str/bin for bytes, any int
  *   width, every time form; byte fields are copied out of the connection buffer.
  */
+import {
+  decodeConfiguration,
+  decodeLegacyPeers,
+  encodeConfiguration,
+  encodeLegacyPeers,
+} from '../core/configuration-codec.ts';
 import type {
   AppendEntriesRequest,
   AppendEntriesResponse,
@@ -35,12 +41,6 @@ import type {
   TimeoutNowResponse,
 } from '../core/messages.ts';
 import { type Configuration, type LogEntry, LogType } from '../core/types.ts';
-import {
-  decodeConfiguration,
-  decodeLegacyPeers,
-  encodeConfiguration,
-  encodeLegacyPeers,
-} from './configuration-codec.ts';
 import { readGoTime, writeGoTime } from './go-time.ts';
 import type { MsgpackReader } from './msgpack-reader.ts';
 import { MsgpackWriter } from './msgpack-writer.ts';
@@ -295,6 +295,15 @@ function readEntry(r: MsgpackReader): LogEntry {
   return e;
 }
 
+/** The core's configuration codec rejects bad bytes with an assertion error; on the wire it is a bad frame. */
+function decodeBlob(b: Uint8Array, decode: (b: Uint8Array) => Configuration, what: string): Configuration {
+  try {
+    return decode(b);
+  } catch (e) {
+    throw new WireError(WireErrorCode.Malformed, `${what}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** Field bag for one request map: every field any request type may carry. */
 interface RequestFields {
   addr: string;
@@ -380,12 +389,12 @@ function readRequestFields(r: MsgpackReader): RequestFields {
         break;
       case 'Configuration': {
         const b = r.readBytes();
-        f.configuration = b.length > 0 ? decodeConfiguration(b) : null;
+        f.configuration = b.length > 0 ? decodeBlob(b, decodeConfiguration, 'configuration') : null;
         break;
       }
       case 'Peers': {
         const b = r.readBytes();
-        f.peers = b.length > 0 ? decodeLegacyPeers(b) : null;
+        f.peers = b.length > 0 ? decodeBlob(b, decodeLegacyPeers, 'peers') : null;
         break;
       }
       case 'ConfigurationIndex':
