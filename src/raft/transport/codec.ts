@@ -16,7 +16,9 @@
  *   captured vectors can be compared byte for byte; the transport sends profile 'v1.7', a superset 1.1.2
  *   decodes (it skips unknown keys);
  * - decoding accepts any key order, unknown keys, missing keys (zero values), str/bin for bytes, any int
- *   width, every time form; byte fields are copied out of the connection buffer.
+ *   width, every time form; byte fields are copied out of the connection buffer;
+ * - a raft.Log outside a frame (raft-boltdb's stored value) decodes with the very same entry rules
+ *   (decodeLogEntry), so init's importer and the transport cannot disagree on an entry.
  */
 import {
   decodeConfiguration,
@@ -42,7 +44,7 @@ import type {
 } from '../core/messages.ts';
 import { type Configuration, type LogEntry, LogType } from '../core/types.ts';
 import { readGoTime, writeGoTime } from './go-time.ts';
-import type { MsgpackReader } from './msgpack-reader.ts';
+import { MsgpackReader, NeedMoreBytes } from './msgpack-reader.ts';
 import { MsgpackWriter } from './msgpack-writer.ts';
 import { WireError, WireErrorCode } from './wire-errors.ts';
 
@@ -292,6 +294,26 @@ function readEntry(r: MsgpackReader): LogEntry {
   const e: { -readonly [K in keyof LogEntry]: LogEntry[K] } = { index, term, type: type as LogType, data };
   if (extensions !== undefined) e.extensions = extensions;
   if (appendedAtMs !== undefined) e.appendedAtMs = appendedAtMs;
+  return e;
+}
+
+/**
+ * One whole `raft.Log` value outside a frame (how raft-boltdb stores each log entry; op-conductor-init
+ * imports them), decoded by the same rules as an AppendEntries entry. The value must fill `bytes`:
+ * truncation and trailing bytes are WireError Malformed.
+ */
+export function decodeLogEntry(bytes: Uint8Array): LogEntry {
+  const r = new MsgpackReader(bytes, 0, bytes.length, bytes.length);
+  let e: LogEntry;
+  try {
+    e = readEntry(r);
+  } catch (err) {
+    if (err instanceof NeedMoreBytes) throw new WireError(WireErrorCode.Malformed, 'log entry: truncated');
+    throw err;
+  }
+  if (r.pos !== bytes.length) {
+    throw new WireError(WireErrorCode.Malformed, `log entry: ${bytes.length - r.pos} trailing bytes`);
+  }
   return e;
 }
 

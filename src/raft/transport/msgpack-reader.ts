@@ -1,5 +1,9 @@
 /**
- * A schema-driven, incremental msgpack reader over one contiguous buffer.
+ * A schema-driven, incremental msgpack reader over one contiguous buffer: the one msgpack reader of
+ * the wire layer. The transport reads frames with it as they arrive; op-conductor-init reads whole
+ * raft-boltdb values with it (`new MsgpackReader(value, 0, value.length, value.length)`, through
+ * codec.ts's decodeLogEntry), relying on byte fields coming back as raw bytes, never as UTF-8 text:
+ * Go writes binary `[]byte` (SSZ payloads) in the str family.
  *
  * hashicorp's NetworkTransport has no length prefix: a frame ends where its msgpack value ends, and an
  * InstallSnapshot's raw body follows right after. So the reader must consume exactly one value and say
