@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Configuration, Server, Suffrage } from '../raft/core/types.ts';
-import { crc64Ecma } from './crc64.ts';
+import { crc64Ecma } from '../raft/storage/checksums.ts';
 
 /** Snapshots bigger than this are not an op-conductor FSM state; refuse rather than exhaust memory. */
 export const GO_SNAPSHOT_BYTES_MAX = 1024 * 1024 * 1024;
@@ -48,7 +48,7 @@ function readOne(dir: string, name: string): GoSnapshot {
   const data = new Uint8Array(readFileSync(join(dir, name, 'state.bin')));
   if (data.byteLength !== size) throw new Error(`state.bin has ${data.byteLength} bytes, meta says ${size}`);
   const crc = Buffer.from(typeof meta.CRC === 'string' ? meta.CRC : '', 'base64');
-  if (crc.byteLength !== 8 || crc.readBigUInt64BE(0) !== crc64Ecma(data)) throw new Error('CRC mismatch');
+  if (!crc.equals(crc64Ecma(data))) throw new Error('CRC mismatch');
   const servers: Server[] = (meta.Configuration?.Servers ?? []).map((s) => ({
     suffrage: num(s.Suffrage, 'Suffrage') as Suffrage,
     id: String(s.ID ?? ''),

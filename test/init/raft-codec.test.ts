@@ -2,13 +2,15 @@
  * msgpack codecs for hashicorp structures: the Configuration encoder must produce Go's exact bytes
  * (the spec's §2.8f sample, and the bootstrap configuration entry a real Go node wrote), raft.Log
  * decoding must accept both AppendedAt forms and Go's key order, and bad input must fail with
- * ERR_MSGPACK. Also the CRC-64/ECMA check value used for Go snapshot files.
+ * ERR_MSGPACK. Also the CRC-64/ECMA check of Go snapshot files (meta.json's CRC over state.bin).
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { crc64Ecma } from '../../src/init/crc64.ts';
 import { InitError } from '../../src/init/errors.ts';
+import { scanGoSnapshots } from '../../src/init/go-snapshots.ts';
 import { decodeConfiguration, encodeConfiguration } from '../../src/init/raftcodec/configuration-codec.ts';
 import { decodeGoLog } from '../../src/init/raftcodec/raft-log-codec.ts';
 import { type GoDump, runGobolt } from './gobolt-fixture.ts';
@@ -141,8 +143,29 @@ describe('against a real Go node', () => {
   });
 });
 
-describe('crc64', () => {
-  it('matches the CRC-64/XZ check value', () => {
-    assert.equal(crc64Ecma(Buffer.from('123456789')), 0x995dc9bbdf1939fan);
+describe('Go snapshot CRC', () => {
+  it('accepts state.bin whose CRC-64/XZ matches meta.json and skips one that does not', () => {
+    const base = mkdtempSync(join(tmpdir(), 'go-snap-crc-'));
+    try {
+      // "123456789" is the CRC-64/XZ catalogue input; 0x995dc9bbdf1939fa its check value.
+      const good = Buffer.from('995dc9bbdf1939fa', 'hex');
+      const bad = Buffer.from('995dc9bbdf1939fb', 'hex');
+      for (const [name, crc] of [
+        ['2-10-1000', good],
+        ['3-20-2000', bad],
+      ] as const) {
+        const dir = join(base, 'snapshots', name);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'state.bin'), '123456789');
+        const [term, index] = name.split('-').map(Number);
+        const meta = { Version: 1, ID: name, Index: index, Term: term, ConfigurationIndex: 1, Size: 9 };
+        writeFileSync(join(dir, 'meta.json'), JSON.stringify({ ...meta, CRC: crc.toString('base64') }));
+      }
+      const scan = scanGoSnapshots(base);
+      assert.equal(scan.newest?.id, '2-10-1000');
+      assert.deepEqual(scan.skipped, [{ name: '3-20-2000', reason: 'CRC mismatch' }]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Checksums used on disk: CRC-32 (IEEE, zlib's native implementation) per file-store record, and
  * CRC-64/XZ (Go's crc64 with the ECMA table) for snapshot state, as hashicorp's FileSnapshotStore
- * writes it into meta.json.
+ * writes it into meta.json (our snapshot store writes it; op-conductor-init checks it on Go snapshots).
  *
  * Invariant: crc64Ecma("123456789") === 0x995dc9bbdf1939fa (the catalogue check value; tested).
  */
