@@ -2,10 +2,11 @@
  * Harness for the Go interop peer (test/interop/raftpeer, hashicorp raft 1.1.2 from Debian): builds it once,
  * spawns nodes on 127.0.0.1 port 0, talks to their HTTP control API, and kills them on cleanup.
  * `buildGoPeer()` returns null (and the caller skips loudly) only when Go or the raft sources are missing.
+ * A node can be SIGKILLed keeping its data dir (`stop()`) and started again on it (`start(..., { dir })`).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,6 +48,7 @@ export interface GoState {
 }
 
 export class GoPeer {
+  readonly kind = 'go' as const;
   private constructor(
     readonly id: string,
     readonly raftAddr: string,
@@ -56,8 +58,9 @@ export class GoPeer {
     readonly stderr: string[],
   ) {}
 
-  static async start(id: string, args: string[] = []): Promise<GoPeer> {
-    const dir = mkdtempSync(join(tmpdir(), `raftpeer-${id}-`));
+  /** Start a node; `opts.dir` reuses the data dir of a stopped node (its bolt stores and snapshots). */
+  static async start(id: string, args: string[] = [], opts: { dir?: string } = {}): Promise<GoPeer> {
+    const dir = opts.dir ?? mkdtempSync(join(tmpdir(), `raftpeer-${id}-`));
     const proc = spawn(GO_PEER_BIN, ['--id', id, '--dir', dir, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -65,7 +68,7 @@ export class GoPeer {
     proc.stderr!.on('data', (d: Buffer) => {
       if (stderr.length < 500) stderr.push(d.toString());
     });
-    const ready = await new Promise<string>((resolve, reject) => {
+    const readyP = new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`raftpeer ${id} did not start: ${stderr.join('')}`)),
         START_TIMEOUT_MS,
@@ -84,6 +87,14 @@ export class GoPeer {
         reject(new Error(`raftpeer ${id} exited ${code}: ${stderr.join('')}`));
       });
     });
+    let ready: string;
+    try {
+      ready = await readyP;
+    } catch (e) {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      if (opts.dir === undefined) rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
     const raft = /raft=(\S+)/.exec(ready)![1]!;
     const http = /http=(\S+)/.exec(ready)![1]!;
     return new GoPeer(id, raft, http, proc, dir, stderr);
@@ -113,6 +124,31 @@ export class GoPeer {
         throw new Error(`raftpeer ${this.id}: timed out waiting for ${what}; last ${JSON.stringify(s)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  get dataDir(): string {
+    return this.dir;
+  }
+
+  /** SIGKILL, wait for the process to exit, keep the data dir (so the node can be started again). */
+  async stop(): Promise<void> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
+    this.proc.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Indexes of the snapshots in the node's FileSnapshotStore (`<dir>/<id>/snapshots/<name>/meta.json`). */
+  snapshotIndexes(): number[] {
+    const base = join(this.dir, this.id, 'snapshots');
+    if (!existsSync(base)) return [];
+    const out: number[] = [];
+    for (const name of readdirSync(base)) {
+      if (name.endsWith('.tmp')) continue; // a snapshot still being written
+      const meta = join(base, name, 'meta.json');
+      if (existsSync(meta)) out.push((JSON.parse(readFileSync(meta, 'utf8')) as { Index: number }).Index);
+    }
+    return out;
   }
 
   /** SIGKILL and remove the data dir. */

@@ -2,96 +2,21 @@
  * Mixed clusters of real hashicorp raft 1.1.2 nodes and TS RaftHosts on the TCP transport: a TS node joins
  * a Go cluster as a voter, 500 entries replicate with identical applied bytes everywhere, leadership moves
  * Go→TS, the TS leader replicates to the Go nodes, and leadership moves back TS→Go.
- * The TS FSM keeps raftpeer's hash chain and snapshot format, so snapshots are interchangeable.
+ * Shared setup (the TS FSM with raftpeer's hash chain, timing, teardown) is in cluster-helpers.ts.
  * Skips loudly (not a pass) only when Go or the raft sources are not installed.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { silentLogger } from '../../src/logging/logger.ts';
-import { type LogEntry, LogType } from '../../src/raft/core/types.ts';
-import { type RaftFsm, RaftHost } from '../../src/raft/host/raft-host.ts';
-import { RAFT_HOST_TIMING_DEFAULTS } from '../../src/raft/host/timing.ts';
-import { createMemoryNodeStores } from '../../src/raft/storage/memory-store.ts';
-import { TcpTransport } from '../../src/raft/transport/tcp-transport.ts';
 import { waitFor } from '../transport/helpers.ts';
-import { appliedChain, buildGoPeer, GoPeer } from './go-peer.ts';
+import { FAST, MixedCluster } from './cluster-helpers.ts';
+import { appliedChain, buildGoPeer } from './go-peer.ts';
 
 const bin = buildGoPeer();
-const FAST = ['--heartbeat-ms', '300', '--election-ms', '300', '--lease-ms', '150', '--commit-ms', '20'];
-const TIMING = {
-  ...RAFT_HOST_TIMING_DEFAULTS,
-  tickMs: 10,
-  heartbeatTimeoutMs: 300,
-  electionTimeoutMs: 300,
-  leaseTimeoutMs: 150,
-  commitTimeoutMs: 20,
-};
-const cleanups: Array<() => unknown> = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-
-/** raftpeer's FSM in TS: the same hash chain and the same JSON snapshot. */
-class ChainFsm implements RaftFsm {
-  count = 0;
-  chain: Buffer = Buffer.alloc(32);
-  applied = 0;
-  apply(e: LogEntry): unknown {
-    this.applied = e.index;
-    if (e.type !== LogType.Command) return undefined;
-    this.chain = createHash('sha256').update(this.chain).update(e.data).digest();
-    this.count++;
-    return this.count;
-  }
-  snapshot(): Uint8Array {
-    return Buffer.from(
-      JSON.stringify({ count: this.count, chain: this.chain.toString('hex'), applied: this.applied }),
-    );
-  }
-  restore(data: Uint8Array): void {
-    const s =
-      data.length === 0
-        ? { count: 0, chain: '00'.repeat(32), applied: 0 }
-        : JSON.parse(Buffer.from(data).toString());
-    this.count = s.count;
-    this.chain = Buffer.from(s.chain, 'hex');
-    this.applied = s.applied;
-  }
-}
-
-async function tsNode(id: string) {
-  const transport = new TcpTransport({
-    localId: id,
-    bindHost: '127.0.0.1',
-    bindPort: 0,
-    logger: silentLogger(),
-  });
-  await transport.start();
-  const fsm = new ChainFsm();
-  const host = new RaftHost({
-    id,
-    addr: transport.localAddr(),
-    stores: createMemoryNodeStores(),
-    transport,
-    fsm,
-    logger: silentLogger(),
-    timing: TIMING,
-    preVote: true,
-  });
-  await host.start();
-  cleanups.push(async () => {
-    await host.shutdown().catch(() => {});
-    await transport.close();
-  });
-  return { id, addr: transport.localAddr(), host, fsm };
-}
-
-async function goPeer(id: string, args: string[]): Promise<GoPeer> {
-  const g = await GoPeer.start(id, args);
-  cleanups.push(() => g.kill());
-  return g;
-}
+const cluster = new MixedCluster();
+after(() => cluster.close());
+const tsNode = (id: string) => cluster.ts(id);
+const goPeer = (id: string, args: string[]) => cluster.go(id, args);
 
 describe('mixed clusters with hashicorp raft 1.1.2', {
   skip: bin === null ? 'Go not installed' : false,
