@@ -195,10 +195,13 @@ export class Devnet {
     timeoutMs: number,
   ): Promise<number> {
     const t0 = Date.now();
+    // The next published block ends the failover. It may come from the killed member itself once its conductor has
+    // restarted and won leadership again (a legitimate outcome); a member whose conductor is down cannot publish at
+    // all, because its op-node commits through that conductor before gossiping.
+    const killed = this.members.find((m) => m.id === except);
     await waitFor('a new sequencer to publish', timeoutMs, async () => {
-      const s = this.l2.summary();
-      const seq = this.members.find((m) => m.l2.sequencerActive && m.id !== except);
-      return seq && s.blocks > sinceBlocks ? true : undefined;
+      if (this.l2.summary().blocks <= sinceBlocks) return undefined;
+      return this.l2.lastPublisherId !== except || killed?.conductor.running ? true : undefined;
     });
     const ms = Date.now() - t0;
     this.failovers++;

@@ -33,6 +33,8 @@ export interface L2NodeOptions {
   readonly commitMode: CommitMode;
   readonly events: L2NodeEvents;
   readonly encodeSsz?: (env: ExecutionPayloadEnvelopeJson) => Uint8Array;
+  /** A live peer whose chain holds block `hash` at `number` (for op-node's sync of a missing parent). */
+  readonly findPeerWithBlock?: (hash: string, number: bigint) => L2Node | undefined;
 }
 
 export class L2Node {
@@ -254,6 +256,12 @@ export class L2Node {
         throw new Error(`payload has bad block hash: ${String(env?.executionPayload?.blockHash)}`);
       }
       const b = blockFromEnvelope(env);
+      if (b.parentHash !== this.headBlock.hash) {
+        // op-node queues a payload whose parent it lacks and fetches the missing range from its peers (p2p
+        // req/resp sync); here: from any peer whose chain holds the parent.
+        const source = this.opts.findPeerWithBlock?.(b.parentHash, b.number - 1n);
+        if (source) this.syncFrom(source, b.number - 1n);
+      }
       if (b.parentHash !== this.headBlock.hash)
         throw new Error(`payload ${b.number} does not extend head ${this.headBlock.number}`);
       this.insert(b);

@@ -35,6 +35,8 @@ export class SimL2 {
   private lastPublishAt = 0;
   private maxGapMs = 0;
   private blocks = 0;
+  /** The node that published the most recent block. */
+  lastPublisherId: string | undefined;
 
   constructor(opts: SimL2Options) {
     const genesis = genesisBlock(BigInt(Math.floor(Date.now() / 1000)));
@@ -43,7 +45,10 @@ export class SimL2 {
         this.acked.set(b.hash, b.number);
         this.latencies.push(ms);
       },
-      published: (_n: L2Node, b: SimBlock) => this.onPublished(b),
+      published: (n: L2Node, b: SimBlock) => {
+        this.lastPublisherId = n.id;
+        this.onPublished(b);
+      },
       gossip: (n: L2Node, b: SimBlock) => this.gossip(n, b),
       log: (n: L2Node, msg: string) => opts.log?.(`l2 ${n.id}: ${msg}`),
     };
@@ -56,6 +61,10 @@ export class SimL2 {
           payloadBytes: opts.payloadBytes,
           commitMode: opts.commitMode ?? 'json',
           events,
+          findPeerWithBlock: (hash: string, number: bigint) =>
+            this.nodes.find(
+              (n) => n.id !== id && !n.down && !this.isolated.has(n.id) && n.blockAt(number)?.hash === hash,
+            ),
           ...(opts.encodeSsz ? { encodeSsz: opts.encodeSsz } : {}),
         }),
     );
