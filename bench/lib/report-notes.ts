@@ -34,7 +34,9 @@ export const PERFORMANCE_NOTES = `
   10 KB entry took 0.7–1.3 ms while three stores fsync'd the same disk (0.16–0.3 ms alone); followers start
   their append 0.25–0.5 ms after the leader; the commit completed in 1.0–1.5 ms. With in-memory stores the
   same cluster commits in 0.7 ms p50. In the 3-process run each of the three hops also waits for a core on
-  this oversubscribed machine, which roughly doubles it. What would close most of the rest:
+  this oversubscribed machine, which adds several ms at p50 and dominates p99. The goals are judged on the
+  daemon's default store (lmdb); the ts-file rows of the same table show the file store. What would close
+  most of the rest:
   (1) \`raft.store=file\` by default: the store bench (bench/store.bench.ts) measures the file store at
   1.2× the floor per append against 2.7× for lmdb (lmdb syncs its data and its meta page);
   (2) on a dedicated host the scheduler share disappears. The ≤ 2× floor goal counts one fsync, so it is below
@@ -50,16 +52,24 @@ export const PERFORMANCE_NOTES = `
   takes one full SSZ decode off every commit's critical path; and accept the SSZ the RPC edge already
   validated instead of validating it again.
 - **Failover after kill -9.** The control path is fast (leader event → \`admin_startSequencer\` in about
-  20–25 ms in the devnet logs); the time is the Raft election. With the default 1 s heartbeat timeout each
-  follower's timer fires U[1 s, 2 s) after the leader's last heartbeat. Leader stickiness (\`onRequestPreVote\`
-  / \`onRequestVote\` in src/raft/core/raft-node.ts refuse while \`leader.addr !== ''\`, as hashicorp does)
-  makes the survivor whose timer fires first get refused by the other until that one's timer fires too, so an
-  election ends at the *later* of the two timers: mean ≈ 1.67 s, p99 ≈ 2.0 s after the last heartbeat,
-  matching the measured kill → sequencer active. "Next block" then waits up to one block time for op-node's
-  next slot. Refusing only while the leader was heard within the base heartbeat timeout (etcd's
-  \`inLease\`: \`tickCount − lastLeaderContactTick < heartbeatTimeoutTicks\`) would end it at the *earlier*
-  timer: mean ≈ 1.33 s, p99 ≈ 1.9 s. The tuned profile of style-and-performance.md §B.4 (ET 300 ms) is the
-  lever for sub-second failover.
+  10–25 ms in the devnet logs); the time is the Raft election, which with the default 1 s heartbeat timeout
+  ends in one of three ways (read from the conductors' "leader changed" lines of a 6-kill run):
+  (1) *clean*: the survivors' timers fire U[1 s, 2 s) after the last heartbeat; leader stickiness
+  (\`onRequestPreVote\` / \`onRequestVote\` in src/raft/core/raft-node.ts refuse while \`leader.addr !== ''\`,
+  as hashicorp does) refuses the first one until the second one's timer fires too, so the election ends at the
+  *later* timer: mean ≈ 1.7 s, at most 2 s after the last heartbeat;
+  (2) *split vote*: both timers fire within a few tens of ms, both pass pre-vote (each is leaderless), both
+  become candidates for the same term and vote for themselves; the retry waits another U[1 s, 2 s) (term
+  jumps by 2 in the logs); (3) *shorter log first*: the survivor missing the dead leader's last append fires
+  first, is refused for log completeness, and the complete one campaigns only when its own randomized timer
+  expires (term jumps by 2 too). Cases (2) and (3) make the tail above 2.5 s. What would shorten it, in the
+  core (owned elsewhere): refuse for stickiness only while the leader was heard within the base heartbeat
+  timeout (etcd's \`inLease\`: \`tickCount − lastLeaderContactTick < heartbeatTimeoutTicks\`), which turns (1)
+  into the *earlier* timer (mean ≈ 1.33 s); and let a follower that refuses a vote because its own log is more
+  complete campaign at once instead of at its next timeout, which removes most of (3). The split vote (2) is
+  inherent to randomized timers; a smaller election timeout (the tuned profile of
+  style-and-performance.md §B.4, ET 300 ms) shrinks every case proportionally. "Next block" adds up to one
+  block time for op-node's next slot.
 - **RSS anonymous.** An idle conductor holds about 110 MiB anonymous (V8 new space alone reserves 32 MiB);
   under 4 × 1 MB/s it rises to about 250–370 MiB while the V8 heap in use stays about 30 MiB and \`external\`
   peaks near 110 MiB: most of the rest is per-commit transient buffers (2 MB JSON body, hex decode, 1 MB SSZ,
