@@ -7,6 +7,7 @@
 // carry at most POLL_MS of polling error. The killed conductor is restarted and the cluster settles
 // (every conductor answers and reports a healthy sequencer) before the next round.
 // Run: node --import tsx bench/failover.bench.ts [--kills 5] [--transfers 5]
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Devnet, type DevnetMember } from '../sim/devnet/devnet.ts';
 import { settleDevnet } from './lib/devnet-settle.ts';
@@ -122,5 +123,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     line('transfer → next block', r.transferToBlock);
   } finally {
     await devnet.close();
+    rmSync(devnet.dir, { recursive: true, force: true });
   }
 }

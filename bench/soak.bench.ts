@@ -8,6 +8,7 @@
 // one window), and the bytes its data directory holds. Heap growth compares the lowest heap seen in the first
 // and in the last quarter of the run (post-GC floors, not GC noise), scaled to 10 minutes.
 // Run: node --import tsx bench/soak.bench.ts [--seconds 60]
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
@@ -195,5 +196,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(JSON.stringify(r, null, 2));
   } finally {
     await devnet.close();
+    rmSync(devnet.dir, { recursive: true, force: true });
   }
 }
