@@ -157,6 +157,8 @@ export class RaftNode {
   private committed: ConfigAt;
   private tickCount = 0;
   private electionElapsed = 0;
+  /** Ticks since the current leader was last heard (AppendEntries / InstallSnapshot accepted from it). */
+  private leaderContactElapsed = 0;
   private electionTimeout = 0;
   private heartbeatElapsed = 0;
   private leaseElapsed = 0;
@@ -380,6 +382,7 @@ export class RaftNode {
       case 'follower':
       case 'candidate':
         this.electionElapsed++;
+        this.leaderContactElapsed++;
         if (this.electionElapsed >= this.electionTimeout) this.onElectionTimeout();
         break;
       case 'leader':
@@ -511,6 +514,7 @@ export class RaftNode {
     if (this.leader.id !== this.peerId(m.from) || this.leader.addr !== m.from.addr)
       this.setLeader({ id: this.peerId(m.from), addr: m.from.addr });
     this.electionElapsed = 0;
+    this.leaderContactElapsed = 0;
     const success = this.appendFromLeader(m);
     if (success) {
       const lastNew = m.prevLogIndex + m.entries.length;
@@ -559,9 +563,9 @@ export class RaftNode {
     // re-added voter that needs the vote of a lagging peer stalls the cluster forever. Safety does not
     // depend on it (the candidate counts votes against its own configuration), and removed servers are
     // kept from disrupting by leader stickiness below and by pre-vote.
-    // Leader stickiness (hashicorp divergence fix): refuse while we know another leader, unless the
+    // Leader stickiness (hashicorp divergence fix): refuse while another leader is known and alive, unless the
     // election was started by a leadership transfer.
-    if (this.leader.addr !== '' && this.leader.addr !== m.from.addr && !m.leadershipTransfer) {
+    if (this.stickToLeader(m.from) && !m.leadershipTransfer) {
       refuse();
       return;
     }
@@ -596,6 +600,21 @@ export class RaftNode {
     this.grantVote(m);
   }
 
+  /**
+   * Whether to refuse `candidate` because another leader is known and still alive. hashicorp keeps refusing until
+   * this node's own randomized timer ([HT, 2HT)) fires, so after a leader dies the first survivor to time out is
+   * refused by the others and the election ends only at the *latest* timer, or later still with a split vote.
+   * Here the leader counts as alive only while it was heard within the base heartbeat timeout (etcd's `inLease`):
+   * a live leader heartbeats far more often than that, so a disruptive or removed server is still refused, while
+   * after a crash the first survivor to time out wins — failover ends at the earliest timer. A leader always
+   * refuses (it is alive by definition).
+   */
+  private stickToLeader(candidate: Peer): boolean {
+    if (this.leader.addr === '' || this.leader.addr === candidate.addr) return false;
+    if (this.role === 'leader') return true;
+    return this.leaderContactElapsed < this.config.heartbeatTimeoutTicks;
+  }
+
   private grantVote(m: RequestVoteRequest): void {
     this.electionElapsed = 0;
     this.sendAfterPersist({
@@ -618,7 +637,7 @@ export class RaftNode {
     const candidate = this.peerId(m.from);
     const granted =
       candidate !== '' &&
-      !(this.leader.addr !== '' && this.leader.addr !== m.from.addr) &&
+      !this.stickToLeader(m.from) &&
       m.term >= this.hs.currentTerm &&
       this.candidateLogUpToDate(m.lastLogIndex, m.lastLogTerm);
     this.send({
@@ -647,6 +666,7 @@ export class RaftNode {
     if (m.term > this.hs.currentTerm || this.role !== 'follower') this.becomeFollower(m.term, m.from);
     this.setLeader({ id: this.peerId(m.from), addr: m.from.addr });
     this.electionElapsed = 0;
+    this.leaderContactElapsed = 0;
     // Already have it all committed: nothing to install, and we match the leader up to that index.
     if (m.lastLogIndex <= this.commitIndex) {
       reply(true);
