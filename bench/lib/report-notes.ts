@@ -52,24 +52,16 @@ export const PERFORMANCE_NOTES = `
   takes one full SSZ decode off every commit's critical path; and accept the SSZ the RPC edge already
   validated instead of validating it again.
 - **Failover after kill -9.** The control path is fast (leader event → \`admin_startSequencer\` in about
-  10–25 ms in the devnet logs); the time is the Raft election, which with the default 1 s heartbeat timeout
-  ends in one of three ways (read from the conductors' "leader changed" lines of a 6-kill run):
-  (1) *clean*: the survivors' timers fire U[1 s, 2 s) after the last heartbeat; leader stickiness
-  (\`onRequestPreVote\` / \`onRequestVote\` in src/raft/core/raft-node.ts refuse while \`leader.addr !== ''\`,
-  as hashicorp does) refuses the first one until the second one's timer fires too, so the election ends at the
-  *later* timer: mean ≈ 1.7 s, at most 2 s after the last heartbeat;
-  (2) *split vote*: both timers fire within a few tens of ms, both pass pre-vote (each is leaderless), both
-  become candidates for the same term and vote for themselves; the retry waits another U[1 s, 2 s) (term
-  jumps by 2 in the logs); (3) *shorter log first*: the survivor missing the dead leader's last append fires
-  first, is refused for log completeness, and the complete one campaigns only when its own randomized timer
-  expires (term jumps by 2 too). Cases (2) and (3) make the tail above 2.5 s. What would shorten it, in the
-  core (owned elsewhere): refuse for stickiness only while the leader was heard within the base heartbeat
-  timeout (etcd's \`inLease\`: \`tickCount − lastLeaderContactTick < heartbeatTimeoutTicks\`), which turns (1)
-  into the *earlier* timer (mean ≈ 1.33 s); and let a follower that refuses a vote because its own log is more
-  complete campaign at once instead of at its next timeout, which removes most of (3). The split vote (2) is
-  inherent to randomized timers; a smaller election timeout (the tuned profile of
-  style-and-performance.md §B.4, ET 300 ms) shrinks every case proportionally. "Next block" adds up to one
-  block time for op-node's next slot.
+  10–25 ms in the devnet logs); the time is the Raft election. Before commit "Raft: leader stickiness only while
+  the leader was heard within the heartbeat timeout", the full run measured p50 2574 / p99 3591 ms: hashicorp-style
+  stickiness refused the first survivor to time out until the other's timer fired too, so elections ended at the
+  *later* of two U[1 s, 2 s) timers, or later after a split vote or a refusal for log completeness (term jumps by 2
+  in the logs). Stickiness now lasts only while the leader was heard within the base heartbeat timeout (etcd's
+  \`inLease\`), so the *first* survivor to time out wins; the failover section was re-measured after that change
+  (20 kills, figures above; the other sections are from the full run). Remaining tail: split votes (inherent to
+  randomized timers) and a survivor with a shorter log timing out first. A smaller election timeout (the tuned
+  profile of style-and-performance.md §B.4, ET 300 ms) shrinks every case proportionally. "Next block" adds up to
+  one block time for op-node's next slot.
 - **RSS anonymous.** An idle conductor holds about 110 MiB anonymous (V8 new space alone reserves 32 MiB);
   under 4 × 1 MB/s it rises to about 250–370 MiB while the V8 heap in use stays about 30 MiB and \`external\`
   peaks near 110 MiB: most of the rest is per-commit transient buffers (2 MB JSON body, hex decode, 1 MB SSZ,
