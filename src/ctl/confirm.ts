@@ -5,27 +5,10 @@
  * Invariants: no stdin, EOF, anything but y/yes, or no answer within `confirmTimeoutMs` means no; the
  * prompt goes to stderr so stdout stays the plan and the outcome.
  */
-import { createInterface } from 'node:readline';
+import { readLine } from '../cli/read-line.ts';
 import { CtlError, CtlErrorCode } from './errors.ts';
 
 export const confirmTimeoutMs = 120_000;
-
-export function readLine(input: NodeJS.ReadableStream, timeoutMs: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const rl = createInterface({ input, terminal: false });
-    let done = false;
-    const finish = (v: string | undefined) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      rl.close();
-      resolve(v);
-    };
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    rl.once('line', (l) => finish(l));
-    rl.once('close', () => finish(undefined));
-  });
-}
 
 export interface ConfirmIo {
   readonly yes: boolean;

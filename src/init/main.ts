@@ -9,8 +9,8 @@
  * process.exit itself, so it can be tested in-process.
  */
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import pino from 'pino';
+import { readLine } from '../cli/read-line.ts';
 import type { Logger } from '../logging/logger.ts';
 import { openNodeStores } from '../raft/storage/open.ts';
 import { backup, restore } from './backup.ts';
@@ -300,22 +300,9 @@ export async function main(io: MainIo): Promise<number> {
 
 /** One line from stdin (TTY or pipe), undefined on EOF or after CONFIRM_TIMEOUT_MS. */
 export function stdinConfirm(question: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    // Prompt only a human: with piped stdin the answer is scripted and stderr stays one error line.
-    if (process.stdin.isTTY) process.stderr.write(question);
-    const rl = createInterface({ input: process.stdin });
-    let done = false;
-    const finish = (v: string | undefined) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      rl.close();
-      resolve(v);
-    };
-    const timer = setTimeout(() => finish(undefined), CONFIRM_TIMEOUT_MS);
-    rl.once('line', (l) => finish(l));
-    rl.once('close', () => finish(undefined));
-  });
+  // Prompt only a human: with piped stdin the answer is scripted and stderr stays one error line.
+  if (process.stdin.isTTY) process.stderr.write(question);
+  return readLine(process.stdin, CONFIRM_TIMEOUT_MS);
 }
 
 /** Runs the tool on this process's argv/env/stdio and sets process.exitCode (used by the bin). */

@@ -1,5 +1,5 @@
 /**
- * Injected randomness for election jitter. The core never calls Math.random: the host passes an Rng
+ * Injected randomness for election jitter. The core never uses a global random source: the host passes an Rng
  * (seeded from crypto in production, from the run seed in the simulator) so a run is reproducible.
  * Invariant: `int(n)` returns an integer in [0, n) for n ≥ 1.
  */
