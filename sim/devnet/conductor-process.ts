@@ -4,7 +4,7 @@
  * like a crashed pod — and restart() starts it again on the same directory and ports.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -30,7 +30,6 @@ export interface ConductorProcessOptions {
 
 export class ConductorProcess {
   private child: ChildProcess | undefined;
-  private log: WriteStream | undefined;
   private exitPromise: Promise<number | null> | undefined;
   starts = 0;
 
@@ -78,22 +77,23 @@ export class ConductorProcess {
   start(): void {
     if (this.running) return;
     mkdirSync(this.opts.logDir, { recursive: true });
-    this.log ??= createWriteStream(join(this.opts.logDir, `${this.opts.id}.log`), { flags: 'a' });
+    // The child writes its log straight into the file (an O_APPEND fd it inherits): no pipes stay open in this
+    // process, so nothing outlives a killed child or delays this process's exit.
+    const logFd = openSync(join(this.opts.logDir, `${this.opts.id}.log`), 'a');
     // Bootstrap and paused only on the very first start (cluster formation, as the runbook deploys them); later
     // starts are redeploys with those settings removed, so a restarted conductor rejoins and can lead.
     const first = this.starts === 0;
-    const child = spawn(
-      process.execPath,
-      this.args(this.opts.bootstrap && first, this.opts.paused && first),
-      {
+    let child: ChildProcess;
+    try {
+      child = spawn(process.execPath, this.args(this.opts.bootstrap && first, this.opts.paused && first), {
         cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', logFd, logFd],
         env: { ...process.env, NODE_OPTIONS: '' },
-      },
-    );
+      });
+    } finally {
+      closeSync(logFd);
+    }
     this.starts++;
-    child.stdout?.pipe(this.log, { end: false });
-    child.stderr?.pipe(this.log, { end: false });
     this.exitPromise = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     this.child = child;
   }
@@ -116,6 +116,5 @@ export class ConductorProcess {
 
   async close(): Promise<void> {
     await this.stop();
-    this.log?.end();
   }
 }
