@@ -4,6 +4,8 @@
  * Invariants: a goal is judged only from figures measured in this run (a missing section reads "not
  * measured", never "met"); every comparison names both sides, and ratios use figures of the same run.
  */
+
+import type { SoakResult } from '../soak.bench.ts';
 import type { E2eCommitRow } from './e2e-commit.ts';
 import type { DiskFloor, MachineInfo } from './machine.ts';
 import { addLatency, type Figures, type GoalVerdict } from './results.ts';
@@ -28,26 +30,8 @@ export interface FailoverFigures {
   readonly blockTimeMs: number;
 }
 
-export interface SoakFigures {
-  readonly seconds: number;
-  readonly commits: number;
-  readonly commitsPerSecond: number;
-  readonly commitErrors: number;
-  readonly leaderChanges: number;
-  readonly commitLatency: LatencySummary;
-  readonly rssAnonMaxBytes: number;
-  readonly rssFileMaxBytes: number;
-  readonly externalMaxBytes: number;
-  readonly heapStartBytes: number;
-  readonly heapEndBytes: number;
-  readonly heapGrowthPer10MinBytes: number;
-  readonly eventLoopP99MaxMs: number;
-  readonly eventLoopMaxMs: number;
-  readonly idleEventLoopP99Ms: number;
-  readonly idleEventLoopMaxMs: number;
-  readonly diskHeldMaxBytes: number;
-  readonly diskHeldEndBytes: number;
-}
+/** The soak section's figures are exactly what the soak bench returns. */
+export type SoakFigures = SoakResult;
 
 export interface Sections {
   floors?: { disk: DiskFloor[]; rtt: LatencySummary };
