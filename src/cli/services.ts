@@ -10,7 +10,7 @@
  * conductor is constructed. A failure part-way releases what was already opened.
  */
 import { join } from 'node:path';
-import { dialCheck, dialPolicyRetry, dialPolicySingle } from '../clients/dial.ts';
+import { dialCheck, dialPolicySingle } from '../clients/dial.ts';
 import { createElClient, createElP2pClient, type ElPeerCountMethod } from '../clients/el-client.ts';
 import { createJsonRpcClient, type JsonRpcClient } from '../clients/json-rpc-client.ts';
 import { createNodeClient, createSupervisorClient } from '../clients/node-client.ts';
@@ -227,11 +227,8 @@ export async function buildServices(config: ConductorConfig, deps: ServiceDeps):
       version,
     });
 
-    // 5. RPC server (proxies dial with 30 × 2 s like Go).
-    if (config.rpc.enableProxy) {
-      await dialCheck(config.nodeRpc, dialPolicyRetry);
-      await dialCheck(config.executionRpc, dialPolicyRetry);
-    }
+    // 5. RPC server. Go dials the proxy backends again (30 × 2 s); both were reached moments ago in step 1, so the
+    // same keep-alive clients serve the proxies without a second connection test.
     const adminJwtSecret = config.rpc.adminJwtSecretPath
       ? await readJwtSecret(config.rpc.adminJwtSecretPath)
       : undefined;
