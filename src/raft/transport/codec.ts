@@ -108,8 +108,8 @@ function writeEntry(w: MsgpackWriter, e: LogEntry, profile: WireProfile): void {
 }
 
 /**
- * Encodes a request as the chunks to write: the type byte + map, with large entry data referenced rather
- * than copied (MsgpackWriter.chunks), and for InstallSnapshot the raw snapshot bytes after it.
+ * Encodes a request as the chunks to write: [type byte + map] and, for InstallSnapshot, the raw
+ * snapshot bytes (kept separate so a large snapshot is not copied).
  */
 export function encodeRequest(m: RaftRequest, profile: WireProfile = 'v1.7'): Uint8Array[] {
   const v17 = profile === 'v1.7';
@@ -170,9 +170,8 @@ export function encodeRequest(m: RaftRequest, profile: WireProfile = 'v1.7'): Ui
       break;
     }
   }
-  const chunks = w.chunks();
-  if (m.type === 'installSnapshot' && m.data.length > 0) chunks.push(m.data);
-  return chunks;
+  const head = w.bytes();
+  return m.type === 'installSnapshot' && m.data.length > 0 ? [head, m.data] : [head];
 }
 
 /** The 1.7 header's `Addr` key of a response (nil for replies hashicorp sends without a header). */
@@ -252,6 +251,10 @@ export interface DecodedRequest {
   readonly heartbeat: boolean;
 }
 
+function copyBytes(b: Uint8Array): Uint8Array {
+  return b.slice();
+}
+
 function readEntry(r: MsgpackReader): LogEntry {
   let index = 0;
   let term = 0;
@@ -266,11 +269,11 @@ function readEntry(r: MsgpackReader): LogEntry {
         appendedAtMs = readGoTime(r);
         break;
       case 'Data':
-        data = r.keep(r.readBytes());
+        data = copyBytes(r.readBytes());
         break;
       case 'Extensions': {
         const x = r.readBytes();
-        extensions = x.length > 0 ? r.keep(x) : undefined;
+        extensions = x.length > 0 ? copyBytes(x) : undefined;
         break;
       }
       case 'Index':
@@ -480,7 +483,7 @@ export function decodeRequest(r: MsgpackReader, type: RpcType, local: Peer): Dec
     case RpcType.InstallSnapshot: {
       if (f.size < 0)
         throw new WireError(WireErrorCode.Malformed, `install snapshot: negative size ${f.size}`);
-      const data = r.keep(r.take(f.size));
+      const data = copyBytes(r.take(f.size));
       // Snapshot version 0 means "use the legacy Peers" (wire notes §3.3).
       const configuration = f.configuration ?? f.peers ?? { servers: [] };
       const msg: InstallSnapshotRequest = {

@@ -7,9 +7,8 @@
  *   1 MB entry costs one allocation instead of a chain of doublings (a fresh large allocation is the
  *   expensive part: its pages fault in on first touch);
  * - compacts instead of growing when the consumed prefix frees enough room, and drops a large backing
- *   store once it is empty, so one 16 MiB snapshot does not pin 16 MiB per idle connection;
- * - after `retain()` the bytes consumed so far are never overwritten: decoded entries keep views into them
- *   instead of copies, and the next frames go to the unused tail or to a new backing store.
+ *   store once it is empty, so one 16 MiB snapshot does not pin 16 MiB per idle connection.
+ * Decoded values are copied out (MsgpackReader.keep), so consumed bytes may be overwritten.
  */
 import { WireError, WireErrorCode } from './wire-errors.ts';
 
@@ -31,8 +30,6 @@ export class FrameBuffer {
   private buf: Uint8Array = allocate(INITIAL_CAPACITY_BYTES);
   private start = 0;
   private end = 0;
-  /** Bytes before `start` are referenced by decoded entries (retain). */
-  private pinned = false;
   private readonly bytesMax: number;
 
   constructor(bytesMax: number) {
@@ -60,7 +57,7 @@ export class FrameBuffer {
       throw new WireError(WireErrorCode.FrameTooLarge, `frame exceeds ${this.bytesMax} bytes`);
     }
     if (this.end + chunk.length > this.buf.length) {
-      if (!this.pinned && len + chunk.length <= this.buf.length) {
+      if (len + chunk.length <= this.buf.length) {
         this.buf.copyWithin(0, this.start, this.end);
         this.start = 0;
         this.end = len;
@@ -77,22 +74,14 @@ export class FrameBuffer {
   /** The parser needs `n` unconsumed bytes to finish the current frame: make room for them in one step. */
   reserve(n: number): void {
     if (n > this.bytesMax || this.start + n <= this.buf.length) return;
-    if (!this.pinned && n <= this.buf.length) return; // compaction in append will make room
+    if (n <= this.buf.length) return; // compaction in append will make room
     this.moveTo(Math.min(n + RESERVE_SLACK_BYTES, this.bytesMax));
-  }
-
-  /** Keep every byte consumed so far: decoded values reference them. */
-  retain(): void {
-    this.pinned = true;
   }
 
   consume(n: number): void {
     this.start += n;
     if (this.start < this.end) return;
-    if (this.pinned || this.buf.length > RETAINED_CAPACITY_BYTES_MAX) {
-      this.buf = allocate(INITIAL_CAPACITY_BYTES);
-      this.pinned = false;
-    }
+    if (this.buf.length > RETAINED_CAPACITY_BYTES_MAX) this.buf = allocate(INITIAL_CAPACITY_BYTES);
     this.start = 0;
     this.end = 0;
   }
@@ -103,6 +92,5 @@ export class FrameBuffer {
     this.end -= this.start;
     this.start = 0;
     this.buf = next;
-    this.pinned = false;
   }
 }

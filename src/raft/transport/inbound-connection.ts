@@ -22,7 +22,6 @@ import {
 } from './codec.ts';
 import { FrameBuffer } from './frame-buffer.ts';
 import { MsgpackReader, NeedMoreBytes } from './msgpack-reader.ts';
-import { ZERO_COPY_BYTES_MIN } from './msgpack-writer.ts';
 import { ERR_PROTOCOL_VERSION_TEXT, WireError } from './wire-errors.ts';
 
 /** hashicorp TimeoutScale: the snapshot deadline grows by one timeout per 256 KiB. */
@@ -93,14 +92,7 @@ export class InboundConnection {
 
   private parse(): void {
     while (!this.closed && !this.paused && this.buf.length >= this.needBytes) {
-      // Large entry data stays a view into the frame buffer (no copy); the buffer then keeps those bytes.
-      const r = new MsgpackReader(
-        this.buf.bytes,
-        this.buf.begin,
-        this.buf.finish,
-        this.limits.frameBytesMax,
-        ZERO_COPY_BYTES_MIN,
-      );
+      const r = new MsgpackReader(this.buf.bytes, this.buf.begin, this.buf.finish, this.limits.frameBytesMax);
       let decoded: DecodedRequest;
       try {
         decoded = readRequestFrame(r, this.local);
@@ -120,7 +112,6 @@ export class InboundConnection {
         }
         throw e;
       }
-      if (r.keptView) this.buf.retain();
       this.buf.consume(r.pos - this.buf.begin);
       this.needBytes = 1;
       this.accept(decoded);

@@ -14,9 +14,7 @@
  * - Every declared length is checked against `bytesMax` before anything is allocated or awaited, so a
  *   huge length field fails fast with FrameTooLarge instead of making the caller buffer it.
  * - Byte fields accept the str family and bin (Go writes str; other encoders write bin) and are returned
- *   as views into the buffer: callers copy what they keep, or keep a large one as a view through
- *   `keep()`, which records that the buffer's bytes are now referenced (`keptView`) so its owner does
- *   not overwrite them (the transport's FrameBuffer.retain).
+ *   as views into the buffer: callers copy what they keep.
  * - Integers of any width and sign are accepted; values beyond 2^53 are rejected (indexes never get there).
  * - Generic skipping (unknown keys) is depth-bounded.
  */
@@ -45,26 +43,13 @@ export class MsgpackReader {
   pos: number;
   readonly end: number;
   private readonly bytesMax: number;
-  /** keep() returns views for values of at least this many bytes (Infinity: always copies). */
-  private readonly viewBytesMin: number;
-  /** Whether keep() returned a view into `buf` since construction. */
-  keptView = false;
 
-  constructor(buf: Uint8Array, start: number, end: number, bytesMax: number, viewBytesMin = Infinity) {
+  constructor(buf: Uint8Array, start: number, end: number, bytesMax: number) {
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = start;
     this.end = end;
     this.bytesMax = bytesMax;
-    this.viewBytesMin = viewBytesMin;
-  }
-
-  /** A value the caller keeps beyond this frame: a copy, or for a large value the view itself (see keptView). */
-  keep(bytes: Uint8Array): Uint8Array {
-    // Uint8Array's slice copies (a Buffer's would not).
-    if (bytes.length < this.viewBytesMin) return Uint8Array.prototype.slice.call(bytes);
-    this.keptView = true;
-    return bytes;
   }
 
   private need(n: number): void {
