@@ -9,7 +9,10 @@ export interface RaftHostTiming {
   readonly heartbeatTimeoutMs: number;
   readonly electionTimeoutMs: number;
   readonly leaseTimeoutMs: number;
-  /** A commit index alone is sent to followers once no commit advanced for this long (hashicorp CommitTimeout). */
+  /**
+   * A commit index alone is sent to followers once no commit advanced for this long (hashicorp CommitTimeout);
+   * 0 sends it as soon as it moves (what the daemon does: see RAFT_COMMIT_TIMEOUT_MS in src/cli/services.ts).
+   */
   readonly commitTimeoutMs: number;
   readonly snapshotIntervalMs: number;
   readonly snapshotThreshold: number;
@@ -17,13 +20,16 @@ export interface RaftHostTiming {
   readonly maxAppendEntries: number;
 }
 
-/** hashicorp DefaultConfig with op-conductor's values (hashicorp-raft-wire.md §4.1), 10 ms ticks. */
+/**
+ * hashicorp DefaultConfig with op-conductor's values (hashicorp-raft-wire.md §4.1), 10 ms ticks, except the
+ * commit timeout: commit indexes go out at once, as the daemon sends them.
+ */
 export const RAFT_HOST_TIMING_DEFAULTS: RaftHostTiming = {
   tickMs: 10,
   heartbeatTimeoutMs: 1000,
   electionTimeoutMs: 1000,
   leaseTimeoutMs: 500,
-  commitTimeoutMs: 50,
+  commitTimeoutMs: 0,
   snapshotIntervalMs: 120_000,
   snapshotThreshold: 8192,
   trailingLogs: 10240,
@@ -49,7 +55,7 @@ export function coreConfigFromTiming(
     electionTimeoutTicks: Math.max(heartbeatTimeoutTicks, ticks(t.electionTimeoutMs, t.tickMs)),
     leaseTimeoutTicks: Math.min(heartbeatTimeoutTicks, ticks(t.leaseTimeoutMs, t.tickMs)),
     heartbeatIntervalTicks: Math.max(1, Math.floor(heartbeatTimeoutTicks / 10)),
-    commitTimeoutTicks: ticks(t.commitTimeoutMs, t.tickMs),
+    commitTimeoutTicks: t.commitTimeoutMs === 0 ? 0 : ticks(t.commitTimeoutMs, t.tickMs),
     maxAppendEntries: t.maxAppendEntries,
     trailingLogs: t.trailingLogs,
     preVote,
