@@ -46,9 +46,7 @@ export interface ServiceDeps {
 export const RAFT_TICK_MS = 10;
 /**
  * Commit indexes go to followers as soon as they move (hashicorp waits CommitTimeout, 50 ms, without an
- * Apply). With 50 ms, the e2e kill -9 scenarios failed 4 of 6 (a new leader found consensus and its op-node
- * on different blocks of the same height: "unsafe head mismatch"); sent at once, they pass. Followers then
- * hold every committed payload applied when they take over. docs/differences.md.
+ * Apply), so a follower that takes over has every committed payload applied. docs/differences.md says why.
  */
 export const RAFT_COMMIT_TIMEOUT_MS = 0;
 /** hashicorp DefaultConfig MaxAppendEntries (not configurable in Go either). */
