@@ -8,7 +8,7 @@
  *   expensive part: its pages fault in on first touch);
  * - compacts instead of growing when the consumed prefix frees enough room, and drops a large backing
  *   store once it is empty, so one 16 MiB snapshot does not pin 16 MiB per idle connection.
- * Decoded values are copied out (MsgpackReader.keep), so consumed bytes may be overwritten.
+ * Decoded values are copied out by the codec, so consumed bytes may be overwritten.
  */
 import { WireError, WireErrorCode } from './wire-errors.ts';
 
