@@ -11,7 +11,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { DAEMON_NODE_OPTIONS } from '../../src/cli/node-options.ts';
 import { waitUntil } from './stats.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -23,8 +22,7 @@ const FORM_TIMEOUT_MS = 30_000;
 const SHUTDOWN_GRACE_MS = 3_000;
 const NODE_COUNT = 3;
 
-/** ts-memory (no disk) isolates the transport and CPU cost; it is a diagnostic, not in the default report. */
-export type ClusterKind = 'ts-lmdb' | 'ts-file' | 'ts-memory' | 'go';
+export type ClusterKind = 'ts-lmdb' | 'ts-file' | 'go';
 
 export interface ApplyTiming {
   /** Client-side: request bytes out → response in (the same for both implementations). */
@@ -152,8 +150,6 @@ async function startNode(kind: ClusterKind, id: string, dir: string, bootstrap: 
       : [
           process.execPath,
           [
-            // BENCH_NODE_ARGS reach the TS nodes only (e.g. `--cpu-prof --cpu-prof-dir=D` to profile a run).
-            ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
             '--import',
             'tsx',
             TS_NODE_SCRIPT,
@@ -162,15 +158,14 @@ async function startNode(kind: ClusterKind, id: string, dir: string, bootstrap: 
             '--dir',
             dir,
             '--backend',
-            kind.slice('ts-'.length),
+            kind === 'ts-file' ? 'file' : 'lmdb',
             ...(bootstrap ? ['--bootstrap'] : []),
           ],
         ];
   const proc = spawn(args[0] as string, args[1] as string[], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    // The daemon's V8 flags (the image's NODE_OPTIONS) for the TS nodes; the Go program ignores it.
-    env: { ...process.env, NODE_OPTIONS: DAEMON_NODE_OPTIONS },
+    env: { ...process.env, NODE_OPTIONS: '' },
   });
   const stderr: string[] = [];
   proc.stderr!.on('data', (d: Buffer) => {

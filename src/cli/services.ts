@@ -44,12 +44,8 @@ export interface ServiceDeps {
 
 /** Raft host tick: every timeout is a whole number of ticks (hashicorp's timers have ms resolution). */
 export const RAFT_TICK_MS = 10;
-/**
- * Commit indexes go to followers as soon as they move (hashicorp waits CommitTimeout, 50 ms, without an
- * Apply), so a follower that takes over has every committed payload applied. docs/differences.md says why.
- */
-export const RAFT_COMMIT_TIMEOUT_MS = 0;
-/** hashicorp DefaultConfig MaxAppendEntries (not configurable in Go either). */
+/** hashicorp DefaultConfig CommitTimeout and MaxAppendEntries (not configurable in Go either). */
+export const RAFT_COMMIT_TIMEOUT_MS = 50;
 export const RAFT_MAX_APPEND_ENTRIES = 64;
 /** How often the Raft state gauges are refreshed. */
 export const RAFT_STATS_SAMPLE_MS = 1_000;

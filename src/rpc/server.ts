@@ -10,24 +10,20 @@
  * - Requests are served concurrently with the control loop and with each other: a slow pause/commit never
  *   delays `conductor_leader` (handlers only await their own work).
  * - Each request runs under an AbortSignal that ends on `requestTimeoutMs` or when the client goes away.
- * - The request body is parsed once and the commit payload SSZ-encoded once; JSON bodies ≥ 256 KiB are
- *   handled by a decode worker so multi-MB commits do not stall the event loop. Binary bodies are only
- *   validated structurally (microseconds), inline.
+ * - The request body is parsed once and the commit payload SSZ-encoded once; bodies ≥ 256 KiB are handled
+ *   by a decode worker so multi-MB commits do not stall the event loop.
  */
-import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { verifyAdminJwt } from './auth/admin-jwt.ts';
 import { binaryCommitHandler, COMMIT_UNSAFE_PAYLOAD_PATH } from './binary-commit.ts';
-import { readBody } from './body-reader.ts';
 import type { ConductorApi } from './conductor-api.ts';
 import { Dispatcher, encodeError } from './json-rpc/dispatcher.ts';
 import { parseError, RpcError, RpcErrorCode } from './json-rpc/errors.ts';
 import { buildMethodTable } from './methods/registry.ts';
 import { DecodePool, decodeWorkersDefault, offloadBodyBytesMin } from './offload/decode-pool.ts';
 import { PreDecodedPayload } from './offload/pre-decoded.ts';
-import { LeasedBody, ScratchBuffers } from './offload/scratch-buffers.ts';
 import type { PayloadCodecPort } from './payload-codec-port.ts';
 import { sendPlainText } from './plain-text.ts';
 import type { ProxyBackends } from './proxy/backend-client.ts';
@@ -94,7 +90,7 @@ const PARSE_FAILED = Symbol('parse failed');
  */
 async function parseBody(body: Buffer | undefined, pool: DecodePool | undefined): Promise<unknown> {
   if (pool && body && body.length >= offloadBodyBytesMin) {
-    const res = await pool.decode(body).catch(() => undefined);
+    const res = await pool.decode('json', body).catch(() => undefined);
     if (res?.kind === 'parse-error') return PARSE_FAILED;
     if (res?.kind === 'commit') {
       const m = res.message;
@@ -137,23 +133,10 @@ export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
   const workers = deps.decodeWorkers ?? decodeWorkersDefault;
   const pool = workers > 0 ? new DecodePool(workers) : undefined;
   const app = Fastify({ bodyLimit: bodyBytesMax, logger: false, forceCloseConnections: 'idle' });
-  // One raw-bytes parser for every content type: the JSON route applies go-ethereum's content-type rules
-  // itself (with Go's 415 text), and the binary route needs the bytes untouched. Binary bodies are read into
-  // a buffer of their exact size (it goes on to Raft); large JSON bodies into reused shared buffers the
-  // decode worker reads in place.
-  const scratch = pool ? new ScratchBuffers() : undefined;
+  // One raw-buffer parser for every content type: the JSON route applies go-ethereum's content-type rules
+  // itself (with Go's 415 text), and the binary route needs the bytes untouched.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (req: FastifyRequest, payload: IncomingMessage) => {
-    const contentLength = req.headers['content-length'];
-    const binary = req.url.split('?')[0] === COMMIT_UNSAFE_PAYLOAD_PATH;
-    const large = Number(contentLength) >= offloadBodyBytesMin;
-    return readBody(payload, {
-      destination: binary ? 'exact' : large ? 'scratch' : 'concat',
-      contentLength,
-      limit: bodyBytesMax,
-      ...(scratch ? { scratch } : {}),
-    });
-  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   // An empty Content-Type header means "none" (Base's binary endpoint accepts it); fastify would refuse it.
   app.addHook('onRequest', (req, _reply, done) => {
     if (req.headers['content-type'] === '') delete req.headers['content-type'];
@@ -194,16 +177,7 @@ export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
       : undefined;
 
   const jsonRpc = async (req: FastifyRequest, reply: FastifyReply) => {
-    const leased = req.body instanceof LeasedBody ? req.body : undefined;
-    try {
-      return await answerJsonRpc(req, reply, leased ? leased.bytes : req.body);
-    } finally {
-      leased?.release();
-    }
-  };
-
-  const answerJsonRpc = async (req: FastifyRequest, reply: FastifyReply, raw: unknown) => {
-    const body = raw instanceof Buffer ? raw : undefined;
+    const body = req.body instanceof Buffer ? req.body : undefined;
     const hasQuery = req.url.includes('?');
     // Permit empty GETs as health probes (go-ethereum does this for AWS load balancers).
     if (req.method === 'GET' && (!body || body.length === 0) && !hasQuery) return reply.code(200).send();
@@ -242,7 +216,7 @@ export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
       .header('content-type', JSON_CONTENT_TYPE)
       .send(`${JSON.stringify({ version: deps.version })}\n`),
   );
-  app.all(COMMIT_UNSAFE_PAYLOAD_PATH, binaryCommitHandler(deps));
+  app.all(COMMIT_UNSAFE_PAYLOAD_PATH, binaryCommitHandler({ ...deps, ...(pool ? { pool } : {}) }));
   app.addHook('onClose', async () => {
     await pool?.close();
   });

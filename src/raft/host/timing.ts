@@ -9,10 +9,7 @@ export interface RaftHostTiming {
   readonly heartbeatTimeoutMs: number;
   readonly electionTimeoutMs: number;
   readonly leaseTimeoutMs: number;
-  /**
-   * A commit index alone is sent to followers once no commit advanced for this long (hashicorp CommitTimeout);
-   * 0 sends it as soon as it moves (what the daemon does: see RAFT_COMMIT_TIMEOUT_MS in src/cli/services.ts).
-   */
+  /** Accepted for hashicorp parity; the core sends commit updates as soon as the commit index moves. */
   readonly commitTimeoutMs: number;
   readonly snapshotIntervalMs: number;
   readonly snapshotThreshold: number;
@@ -20,16 +17,13 @@ export interface RaftHostTiming {
   readonly maxAppendEntries: number;
 }
 
-/**
- * hashicorp DefaultConfig with op-conductor's values (hashicorp-raft-wire.md §4.1), 10 ms ticks, except the
- * commit timeout: commit indexes go out at once, as the daemon sends them.
- */
+/** hashicorp DefaultConfig with op-conductor's values (hashicorp-raft-wire.md §4.1), 10 ms ticks. */
 export const RAFT_HOST_TIMING_DEFAULTS: RaftHostTiming = {
   tickMs: 10,
   heartbeatTimeoutMs: 1000,
   electionTimeoutMs: 1000,
   leaseTimeoutMs: 500,
-  commitTimeoutMs: 0,
+  commitTimeoutMs: 50,
   snapshotIntervalMs: 120_000,
   snapshotThreshold: 8192,
   trailingLogs: 10240,
@@ -55,7 +49,6 @@ export function coreConfigFromTiming(
     electionTimeoutTicks: Math.max(heartbeatTimeoutTicks, ticks(t.electionTimeoutMs, t.tickMs)),
     leaseTimeoutTicks: Math.min(heartbeatTimeoutTicks, ticks(t.leaseTimeoutMs, t.tickMs)),
     heartbeatIntervalTicks: Math.max(1, Math.floor(heartbeatTimeoutTicks / 10)),
-    commitTimeoutTicks: t.commitTimeoutMs === 0 ? 0 : ticks(t.commitTimeoutMs, t.tickMs),
     maxAppendEntries: t.maxAppendEntries,
     trailingLogs: t.trailingLogs,
     preVote,

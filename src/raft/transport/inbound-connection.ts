@@ -99,7 +99,6 @@ export class InboundConnection {
       } catch (e) {
         if (e instanceof NeedMoreBytes) {
           this.needBytes = e.needEnd - this.buf.begin;
-          this.buf.reserve(this.needBytes);
           break;
         }
         if (e instanceof WireError) {

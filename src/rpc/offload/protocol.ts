@@ -1,13 +1,10 @@
 /**
  * Messages between the RPC thread and the payload decode workers. Pure data (structured-clone safe);
- * byte buffers are never copied between threads: a request body is a view of a SharedArrayBuffer (or of a
- * transferred ArrayBuffer), the encoded SSZ comes back as a transferred ArrayBuffer.
+ * byte buffers travel as transferred ArrayBuffers so a 2 MB payload is never copied between threads.
  */
-export interface DecodeRequest {
-  readonly seq: number;
-  /** The JSON-RPC body. The worker must not keep it: a shared buffer is reused once the answer is sent. */
-  readonly body: Uint8Array;
-}
+export type DecodeRequest =
+  | { readonly seq: number; readonly kind: 'json'; readonly body: ArrayBuffer }
+  | { readonly seq: number; readonly kind: 'ssz'; readonly body: ArrayBuffer };
 
 export interface EncodedWire {
   readonly ssz: Uint8Array;
@@ -26,7 +23,13 @@ export type DecodeResponse =
   | { readonly seq: number; readonly kind: 'commit'; readonly message: CommitMessageWire }
   /** Valid JSON of any other shape: the RPC thread parses it itself (rare for large bodies). */
   | { readonly seq: number; readonly kind: 'other' }
-  | { readonly seq: number; readonly kind: 'parse-error' };
+  | { readonly seq: number; readonly kind: 'parse-error' }
+  | {
+      readonly seq: number;
+      readonly kind: 'ssz';
+      readonly encoded?: EncodedWire;
+      readonly error?: CodecErrorWire;
+    };
 
 export interface CommitMessageWire {
   readonly jsonrpc: unknown;
