@@ -1,10 +1,16 @@
 /**
- * Payload codec throughput: JSON → SSZ (encodePayloadForCommit), SSZ → decoded (decodeEnvelope) and
- * SSZ validation for ~2 MB and ~100 KB payloads. Prints median milliseconds; no assertions.
+ * Payload codec throughput: JSON → SSZ (encodePayloadForCommit), SSZ → decoded (decodeEnvelope),
+ * SSZ validation (validateSszForCommit) and the head read the FSM applies with (envelopeHead) for ~2 MB
+ * and ~100 KB payloads. Prints median milliseconds; no assertions.
  * Run: node --import tsx bench/payload-codec.ts
  */
 import { bytesToHex } from 'viem';
-import { decodeEnvelope, encodePayloadForCommit, validateSszForCommit } from '../src/fsm/payload-codec.ts';
+import {
+  decodeEnvelope,
+  encodePayloadForCommit,
+  envelopeHead,
+  validateSszForCommit,
+} from '../src/fsm/payload-codec.ts';
 
 const iterations = 30;
 
@@ -57,7 +63,8 @@ for (const [label, txCount, txBytes] of [
   const enc = median(() => encodePayloadForCommit(json));
   const dec = median(() => decodeEnvelope(ssz));
   const val = median(() => validateSszForCommit(ssz));
+  const head = median(() => envelopeHead(ssz));
   console.log(
-    `${label}: ssz ${ssz.length} B | JSON→SSZ ${enc.toFixed(2)} ms | decode ${dec.toFixed(2)} ms | validate ${val.toFixed(2)} ms (median of ${iterations})`,
+    `${label}: ssz ${ssz.length} B | JSON→SSZ ${enc.toFixed(2)} ms | decode ${dec.toFixed(2)} ms | validate ${val.toFixed(3)} ms | head ${head.toFixed(3)} ms (median of ${iterations})`,
   );
 }

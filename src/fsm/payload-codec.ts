@@ -11,8 +11,11 @@
  *   its withdrawalsRoot is lost (Go quirk, preserved).
  * - Decode tries V4 then V3, as Go's FSM does; V1/V2 bytes never decode (they cannot be committed).
  *   When both fail the V3 error is reported, as in Go. Malformed input gets Go's error texts: Go's
- *   structural checks run first (cheap offset reads), then @chainsafe/ssz builds the value.
- * - validateSszForCommit returns the caller's bytes untouched (never re-encoded).
+ *   structural checks run first (cheap offset reads, payload-ssz-layout.ts), then @chainsafe/ssz
+ *   builds the value.
+ * - envelopeHead accepts and refuses exactly what decodeEnvelope does, with the same error, but reads
+ *   only offsets and the head fields: the hot paths (FSM apply, binary commit) never materialise
+ *   transactions. validateSszForCommit returns the caller's bytes untouched (never copied or re-encoded).
  */
 import type { ByteViews } from '@chainsafe/ssz';
 import { bytesToHex, type Hex } from 'viem';
@@ -20,16 +23,13 @@ import type { EncodedPayload } from '../consensus/consensus.ts';
 import type { PayloadHead } from './envelope.ts';
 import { PayloadCodecError } from './payload-codec-error.ts';
 import { envelopeFromJson } from './payload-json.ts';
+import { committableVersion, headAt, layoutError, rootBytes } from './payload-ssz-layout.ts';
 import {
   BlockVersion,
   ExecutionPayloadV1Ssz,
   ExecutionPayloadV2Ssz,
   ExecutionPayloadV3Ssz,
   ExecutionPayloadV4Ssz,
-  fixedPartBytes,
-  transactionsCountMax,
-  withdrawalBytes,
-  withdrawalsCountMax,
 } from './payload-ssz-types.ts';
 import type { ExecutionPayload, ExecutionPayloadEnvelope } from './payload-types.ts';
 
@@ -38,18 +38,10 @@ export { envelopeFromJson, envelopeToJson } from './payload-json.ts';
 export { BlockVersion } from './payload-ssz-types.ts';
 export type { ExecutionPayload, ExecutionPayloadEnvelope, Withdrawal } from './payload-types.ts';
 
-const rootBytes = 32;
 /** keccak256(rlp([])) — geth's EmptyWithdrawalsHash / EmptyRootHash. */
 const EMPTY_TRIE_HASH = Uint8Array.from(
   Buffer.from('56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421', 'hex'),
 );
-const extraDataBytesMaxOnDecode = 32;
-
-// Byte positions inside the payload fixed part (identical in every version).
-const extraDataOffsetAt = 436;
-const transactionsOffsetAt = 504;
-const withdrawalsOffsetAt = 508;
-
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
 }
@@ -151,67 +143,9 @@ function withRoot<V>(root: Uint8Array, type: SszValueType<V>, value: V): Uint8Ar
   return out;
 }
 
-/**
- * Go's `ExecutionPayload.UnmarshalSSZ` checks for one version, over payload bytes [start, end) of
- * `data`. Returns Go's error text, or undefined when Go would accept the layout.
- */
-function goLayoutError(version: BlockVersion, dv: DataView, start: number, end: number): string | undefined {
-  const scope = end - start;
-  const fixed = fixedPartBytes[version];
-  if (scope < fixed) return `scope too small to decode execution payload: ${scope}, version is: ${version}`;
-  const u32 = (at: number) => dv.getUint32(start + at, true);
-  const extraDataOffset = u32(extraDataOffsetAt);
-  if (extraDataOffset !== fixed) return `unexpected extra data offset: ${extraDataOffset} <> ${fixed}`;
-  const txOffset = u32(transactionsOffsetAt);
-  if (txOffset < extraDataOffset) return 'transactions offset is smaller than extra data offset, aborting';
-  let wdOffset = scope;
-  if (version >= BlockVersion.V2) {
-    wdOffset = u32(withdrawalsOffsetAt);
-    if (wdOffset < txOffset) return 'withdrawals offset is smaller than transaction offset, aborting';
-    if (wdOffset > scope) return `withdrawals offset is too large: ${wdOffset}`;
-  }
-  if (txOffset > extraDataOffset + extraDataBytesMaxOnDecode || txOffset > scope) {
-    return `extra-data is too large: ${txOffset - extraDataOffset}`;
-  }
-  const txErr = goTransactionsError(dv, start + txOffset, start + wdOffset);
-  if (txErr !== undefined) return `failed to unmarshal transactions list: ${txErr}`;
-  if (version >= BlockVersion.V2) {
-    const wdBytes = scope - wdOffset;
-    if (wdBytes % withdrawalBytes !== 0)
-      return 'failed to unmarshal withdrawals list: invalid withdrawals data';
-    const count = wdBytes / withdrawalBytes;
-    if (count > withdrawalsCountMax) {
-      return `failed to unmarshal withdrawals list: too many withdrawals: ${count} > ${withdrawalsCountMax}`;
-    }
-  }
-  return undefined;
-}
-
-/** Go's `unmarshalTransactions` offset checks over [start, end). */
-function goTransactionsError(dv: DataView, start: number, end: number): string | undefined {
-  const scope = end - start;
-  if (scope === 0) return undefined;
-  if (scope < 4) return `not enough scope to read first tx offset: ${scope}`;
-  const first = dv.getUint32(start, true);
-  if (first % 4 !== 0) return `invalid first tx offset: ${first}, not a multiple of offset size`;
-  if (first > scope) return `invalid first tx offset: ${first}, out of scope ${scope}`;
-  const count = first / 4;
-  if (count === 0) return `invalid first tx offset: ${first}, no transactions in scope ${scope}`;
-  if (count > transactionsCountMax) return `too many transactions: ${count} > ${transactionsCountMax}`;
-  let current = first;
-  for (let i = 0; i < count; i++) {
-    const next = i + 1 < count ? dv.getUint32(start + 4 * (i + 1), true) : scope;
-    if (next < current || next > scope) {
-      return `tx ${i} has bad next offset: ${next}, current is ${current}, scope is ${scope}`;
-    }
-    current = next;
-  }
-  return undefined;
-}
-
 function decodeAs(version: BlockVersion, bytes: Uint8Array): ExecutionPayload {
   const v = views(bytes);
-  const layoutErr = goLayoutError(version, v.dataView, rootBytes, bytes.length);
+  const layoutErr = layoutError(version, v.dataView, rootBytes, bytes.length);
   if (layoutErr !== undefined) throw new PayloadCodecError('INVALID_SSZ', layoutErr);
   try {
     if (version === BlockVersion.V4) {
@@ -258,9 +192,18 @@ export function encodePayloadForCommit(json: unknown): EncodedPayload {
   return { ssz, blockNumber: p.blockNumber, blockHash: bytesToHex(p.blockHash) as Hex };
 }
 
-/** Validates SSZ received for commit (binary endpoint) by decoding it; returns the SAME bytes. */
+/**
+ * The head of envelope SSZ after the same validation decodeEnvelope does, without decoding the payload.
+ * Throws decodeEnvelope's PayloadCodecError for anything it refuses (the refusal path decodes in full, so
+ * the error is the decoder's own).
+ */
+export function envelopeHead(bytes: Uint8Array): PayloadHead {
+  if (committableVersion(bytes) !== undefined) return headAt(bytes);
+  return payloadHead(decodeEnvelope(bytes));
+}
+
+/** Validates SSZ received for commit (binary endpoint) structurally; returns the SAME bytes. */
 export function validateSszForCommit(bytes: Uint8Array): EncodedPayload {
-  const env = decodeEnvelope(bytes);
-  const p = env.executionPayload;
-  return { ssz: bytes, blockNumber: p.blockNumber, blockHash: bytesToHex(p.blockHash) };
+  const head = envelopeHead(bytes);
+  return { ssz: bytes, blockNumber: head.blockNumber, blockHash: head.blockHash };
 }

@@ -7,6 +7,10 @@
  *   is strictly greater (equal height with another hash is ignored, still success).
  * - apply never throws: like Go's FSM response it returns the error (`log data is nil or empty`,
  *   or the decode error) and leaves the state unchanged.
+ * - apply and restore accept and refuse exactly what a full decode would, with its error, but read only
+ *   the head (envelopeHead: offsets and fixed fields, no transaction is materialised), so applying a
+ *   multi-MB entry costs microseconds on every node. The full envelope is decoded on the first
+ *   `latest()` of a stored head and cached with it.
  * - snapshot returns the exact bytes that were applied (no re-encode); restore replaces
  *   unconditionally, and empty data restores "no head" (upstream's empty-snapshot rule).
  */
@@ -14,14 +18,15 @@ import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { type LogEntry, LogType } from '../raft/core/types.ts';
 import type { PayloadHead } from './envelope.ts';
-import { decodeEnvelope, type ExecutionPayloadEnvelope, payloadHead } from './payload-codec.ts';
+import { decodeEnvelope, type ExecutionPayloadEnvelope, envelopeHead } from './payload-codec.ts';
 
 export const emptyLogDataText = 'log data is nil or empty';
 
 interface Stored {
   readonly ssz: Uint8Array;
-  readonly envelope: ExecutionPayloadEnvelope;
   readonly head: PayloadHead;
+  /** The decoded `ssz`, filled by the first `latest()`. */
+  envelope?: ExecutionPayloadEnvelope;
 }
 
 export interface PayloadFsmOptions {
@@ -45,19 +50,18 @@ export class PayloadFsm {
     const start = process.hrtime.bigint();
     try {
       if (entry.data.length === 0) return new Error(emptyLogDataText);
-      let envelope: ExecutionPayloadEnvelope;
+      let head: PayloadHead;
       try {
-        envelope = decodeEnvelope(entry.data);
+        head = envelopeHead(entry.data);
       } catch (e) {
         return e as Error;
       }
-      const head = payloadHead(envelope);
       this.#logger.debug(
         { number: head.blockNumber.toString(), hash: head.blockHash },
         'applying new unsafe head',
       );
       if (this.#stored === undefined || this.#stored.head.blockNumber < head.blockNumber) {
-        this.#stored = { ssz: entry.data, envelope, head };
+        this.#stored = { ssz: entry.data, head };
       }
       return undefined;
     } finally {
@@ -77,12 +81,15 @@ export class PayloadFsm {
       this.#stored = undefined;
       return;
     }
-    const envelope = decodeEnvelope(data);
-    this.#stored = { ssz: data, envelope, head: payloadHead(envelope) };
+    this.#stored = { ssz: data, head: envelopeHead(data) };
   }
 
+  /** The stored head decoded in full (decoded once per stored head; the bytes were validated on apply). */
   latest(): ExecutionPayloadEnvelope | undefined {
-    return this.#stored?.envelope;
+    const stored = this.#stored;
+    if (stored === undefined) return undefined;
+    stored.envelope ??= decodeEnvelope(stored.ssz);
+    return stored.envelope;
   }
 
   latestHead(): PayloadHead | undefined {

@@ -9,7 +9,6 @@ import fc from 'fast-check';
 import { bytesToHex, type Hex, hexToBytes } from 'viem';
 import {
   decodeEnvelope,
-  type ExecutionPayloadEnvelope,
   encodeEnvelope,
   encodePayloadForCommit,
   envelopeFromJson,
@@ -19,6 +18,7 @@ import {
   validateSszForCommit,
 } from '../../src/fsm/payload-codec.ts';
 import { ExecutionPayloadV1Ssz, ExecutionPayloadV2Ssz } from '../../src/fsm/payload-ssz-types.ts';
+import { committableArb, EMPTY_TRIE } from './payload-arbitraries.ts';
 
 const VECTORS_DIR = '/work/shared/testdata/ssz';
 
@@ -177,39 +177,6 @@ describe('op-alloy gossip vectors (real OP Stack SSZ)', () => {
 });
 
 // ---- property tests -------------------------------------------------------------------------
-
-const bytesN = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
-const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
-const withdrawalArb = fc.record({ index: u64, validatorIndex: u64, address: bytesN(20), amount: u64 });
-const EMPTY_TRIE = hexToBytes('0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421');
-
-/** Envelopes that Go can commit: V3 (blob fields, withdrawals) or V4 (plus a non-empty-trie root). */
-const committableArb: fc.Arbitrary<ExecutionPayloadEnvelope> = fc
-  .record({
-    root: bytesN(32),
-    parentHash: bytesN(32),
-    feeRecipient: bytesN(20),
-    stateRoot: bytesN(32),
-    receiptsRoot: bytesN(32),
-    logsBloom: bytesN(256),
-    prevRandao: bytesN(32),
-    blockNumber: u64,
-    gasLimit: u64,
-    gasUsed: u64,
-    timestamp: u64,
-    extraData: fc.uint8Array({ maxLength: 32 }),
-    baseFeePerGas: fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }),
-    blockHash: bytesN(32),
-    transactions: fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 12 }),
-    withdrawals: fc.array(withdrawalArb, { maxLength: 16 }),
-    blobGasUsed: u64,
-    excessBlobGas: u64,
-    withdrawalsRoot: fc.option(bytesN(32), { nil: undefined }),
-  })
-  .map(({ root, withdrawalsRoot, ...p }) => ({
-    parentBeaconBlockRoot: root,
-    executionPayload: withdrawalsRoot === undefined ? p : { ...p, withdrawalsRoot },
-  }));
 
 describe('payload codec properties (fast-check)', () => {
   it('SSZ round-trips byte-identically and preserves every field', () => {

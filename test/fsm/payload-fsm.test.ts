@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  decodeEnvelope,
   type ExecutionPayloadEnvelope,
   encodeEnvelope,
   PayloadCodecError,
@@ -101,6 +102,54 @@ describe('payload FSM rules', () => {
     const err = fsm.apply(entry(new Uint8Array(100).fill(1)));
     assert.ok(err instanceof PayloadCodecError);
     assert.equal(fsm.latestHead()?.blockNumber, 10n);
+  });
+
+  it('refusals carry the full decoder’s exact error (apply returns it, restore throws it)', () => {
+    const good = encodeEnvelope(createPayloadEnvelope(10n));
+    const withU32 = (at: number, v: number) => {
+      const b = Uint8Array.from(good);
+      new DataView(b.buffer).setUint32(at, v, true);
+      return b;
+    };
+    for (const bad of [
+      new Uint8Array(5),
+      new Uint8Array(100).fill(1),
+      good.subarray(0, good.length - 3),
+      withU32(32 + 504, 100),
+      withU32(32 + 508, 1 << 20),
+    ]) {
+      const { fsm } = newFsm();
+      let want: Error | undefined;
+      try {
+        decodeEnvelope(bad);
+      } catch (e) {
+        want = e as Error;
+      }
+      assert.ok(want instanceof PayloadCodecError);
+      const err = fsm.apply(entry(bad));
+      assert.ok(err instanceof PayloadCodecError);
+      assert.equal(err.message, want.message);
+      assert.equal(err.code, want.code);
+      assert.throws(
+        () => fsm.restore(bad),
+        (e: unknown) => (e as Error).message === want.message,
+      );
+    }
+  });
+
+  it('latest() is the full decode of the stored bytes, decoded once per stored head', () => {
+    const { fsm } = newFsm();
+    const a = encodeEnvelope(createPayloadEnvelope(20n, 0x0a));
+    fsm.apply(entry(a));
+    const first = fsm.latest();
+    assert.deepEqual(first, decodeEnvelope(a));
+    assert.equal(fsm.latest(), first, 'cached');
+    const b = encodeEnvelope(createPayloadEnvelope(21n, 0x0b));
+    fsm.apply(entry(b));
+    assert.deepEqual(fsm.latest(), decodeEnvelope(b));
+    assert.equal(fsm.latestHead()?.blockHash, `0x${'00'.repeat(31)}0b`);
+    fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(5n))));
+    assert.deepEqual(fsm.latest(), decodeEnvelope(b), 'a lower block changes nothing');
   });
 
   it('apply is monotonic: lower or equal block numbers are ignored (still success)', () => {
