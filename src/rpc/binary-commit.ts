@@ -2,6 +2,10 @@
  * `POST /commit-unsafe-payload` (Base fork, op-conductor §13.2): the body is a raw SSZ
  * ExecutionPayloadEnvelope, validated once and handed verbatim to the conductor.
  *
+ * The body buffer itself goes to the conductor (and on to Raft): never copied. Validation is the codec's
+ * structural check, run inline: it reads offsets only (~0.01-0.04 ms for 2 MB), far less than handing the
+ * body to a worker would cost (a 2 MB copy + two thread hops: 0.2 ms p50, 33 ms p99 on the bench VM).
+ *
  * Invariants (Base's texts and codes): non-POST → 405 with `Allow: POST`; Content-Type must be absent/empty
  * or exactly `application/octet-stream` → else 415; over the cap → 413 (enforced by the server's body
  * limit); empty → 400 `empty payload`; invalid SSZ or commit failure → 500 plain text; success → 200 with an
@@ -13,7 +17,6 @@ import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { ConductorApi } from './conductor-api.ts';
 import { APPLY_PREFIX, INVALID_SSZ_PREFIX, withPrefix } from './methods/commit-errors.ts';
-import { type DecodePool, offloadBodyBytesMin } from './offload/decode-pool.ts';
 import type { PayloadCodecPort } from './payload-codec-port.ts';
 import { sendPlainText } from './plain-text.ts';
 
@@ -25,8 +28,6 @@ export interface BinaryCommitDeps {
   readonly codec: PayloadCodecPort;
   readonly log: Logger;
   readonly metrics: Metrics;
-  /** Validates large bodies off the RPC thread when present. */
-  readonly pool?: DecodePool;
 }
 
 export function binaryCommitHandler(deps: BinaryCommitDeps) {
@@ -40,15 +41,7 @@ export function binaryCommitHandler(deps: BinaryCommitDeps) {
   };
 }
 
-async function validate(deps: BinaryCommitDeps, body: Uint8Array): Promise<EncodedPayload> {
-  if (deps.pool && body.length >= offloadBodyBytesMin) {
-    const res = await deps.pool.decode('ssz', body).catch(() => undefined);
-    if (res?.kind === 'ssz') {
-      if (res.encoded) return res.encoded;
-      throw withPrefix(INVALID_SSZ_PREFIX, new Error(res.error?.message ?? 'unknown error'));
-    }
-    // The worker failed: validate inline rather than refuse the block.
-  }
+function validate(deps: BinaryCommitDeps, body: Uint8Array): EncodedPayload {
   try {
     return deps.codec.validateSsz(body);
   } catch (e) {
@@ -73,7 +66,7 @@ async function handle(deps: BinaryCommitDeps, req: FastifyRequest, reply: Fastif
   if (!body || body.length === 0) return sendPlainText(reply, 400, 'empty payload');
   let message: string;
   try {
-    const payload = await validate(deps, body);
+    const payload = validate(deps, body);
     try {
       await deps.api.commitUnsafePayload(payload);
     } catch (e) {

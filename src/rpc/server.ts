@@ -10,8 +10,9 @@
  * - Requests are served concurrently with the control loop and with each other: a slow pause/commit never
  *   delays `conductor_leader` (handlers only await their own work).
  * - Each request runs under an AbortSignal that ends on `requestTimeoutMs` or when the client goes away.
- * - The request body is parsed once and the commit payload SSZ-encoded once; bodies ≥ 256 KiB are handled
- *   by a decode worker so multi-MB commits do not stall the event loop.
+ * - The request body is parsed once and the commit payload SSZ-encoded once; JSON bodies ≥ 256 KiB are
+ *   handled by a decode worker so multi-MB commits do not stall the event loop. Binary bodies are only
+ *   validated structurally (microseconds), inline.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../logging/logger.ts';
@@ -90,7 +91,7 @@ const PARSE_FAILED = Symbol('parse failed');
  */
 async function parseBody(body: Buffer | undefined, pool: DecodePool | undefined): Promise<unknown> {
   if (pool && body && body.length >= offloadBodyBytesMin) {
-    const res = await pool.decode('json', body).catch(() => undefined);
+    const res = await pool.decode(body).catch(() => undefined);
     if (res?.kind === 'parse-error') return PARSE_FAILED;
     if (res?.kind === 'commit') {
       const m = res.message;
@@ -216,7 +217,7 @@ export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
       .header('content-type', JSON_CONTENT_TYPE)
       .send(`${JSON.stringify({ version: deps.version })}\n`),
   );
-  app.all(COMMIT_UNSAFE_PAYLOAD_PATH, binaryCommitHandler({ ...deps, ...(pool ? { pool } : {}) }));
+  app.all(COMMIT_UNSAFE_PAYLOAD_PATH, binaryCommitHandler(deps));
   app.addHook('onClose', async () => {
     await pool?.close();
   });

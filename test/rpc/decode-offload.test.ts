@@ -1,5 +1,5 @@
-// Large bodies are decoded in a worker thread: the worker's SSZ must equal the inline codec's, errors must
-// map exactly as inline, and binary bodies must come back verbatim.
+// Large JSON bodies are decoded in a worker thread: the worker's SSZ must equal the inline codec's and errors
+// must map exactly as inline. Large binary bodies are validated inline and committed verbatim (same buffer).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { envelopeJson } from '../../bench/payload-fixture.ts';
@@ -17,21 +17,17 @@ test('DecodePool: worker-encoded commit equals inline encoding; other bodies and
   const body = Buffer.from(
     JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'conductor_commitUnsafePayload', params: [env] }),
   );
-  const res = await pool.decode('json', body);
+  const res = await pool.decode(body);
   assert.equal(res.kind, 'commit');
   assert.ok(res.kind === 'commit' && res.message.encoded);
   assert.deepEqual(Buffer.from(res.message.encoded.ssz), Buffer.from(encodePayloadForCommit(env).ssz));
   assert.equal(res.message.id, 7);
   assert.equal(body.length > 0, true, 'the caller keeps its body');
   assert.equal(
-    (await pool.decode('json', Buffer.from('{"jsonrpc":"2.0","id":1,"method":"conductor_leader"}'))).kind,
+    (await pool.decode(Buffer.from('{"jsonrpc":"2.0","id":1,"method":"conductor_leader"}'))).kind,
     'other',
   );
-  assert.equal((await pool.decode('json', Buffer.from('{"x":'))).kind, 'parse-error');
-  const ssz = encodePayloadForCommit(env).ssz;
-  const back = await pool.decode('ssz', ssz);
-  assert.ok(back.kind === 'ssz' && back.encoded);
-  assert.deepEqual(Buffer.from(back.encoded.ssz), Buffer.from(ssz));
+  assert.equal((await pool.decode(Buffer.from('{"x":'))).kind, 'parse-error');
 });
 
 test('large JSON commit through the server commits the codec bytes; missing data keeps the Go error', async (t) => {
@@ -54,7 +50,7 @@ test('large JSON commit through the server commits the codec bytes; missing data
   assert.match(badRes.body.error?.message ?? '', /^invalid argument 0: /);
 });
 
-test('large binary commit is validated off-thread and committed verbatim; corrupt SSZ → 500', async (t) => {
+test('large binary commit is validated inline and committed verbatim; corrupt SSZ → 500', async (t) => {
   const h = harness({ codec: defaultPayloadCodec });
   t.after(() => h.app.close());
   const ssz = Buffer.from(encodePayloadForCommit(envelopeJson(SIZE)).ssz);

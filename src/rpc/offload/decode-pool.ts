@@ -69,7 +69,8 @@ export class DecodePool {
     return slot;
   }
 
-  decode(kind: DecodeRequest['kind'], body: Uint8Array): Promise<DecodeResponse> {
+  /** Parse a JSON-RPC body (and SSZ-encode a commit payload in it) in a worker. */
+  decode(body: Uint8Array): Promise<DecodeResponse> {
     if (this.#closed) return Promise.reject(new Error('decode pool closed'));
     const i = this.#next;
     this.#next = (this.#next + 1) % this.#size;
@@ -79,7 +80,7 @@ export class DecodePool {
     return new Promise<DecodeResponse>((resolve, reject) => {
       slot.pending.set(seq, { resolve, reject });
       slot.worker.ref();
-      const req: DecodeRequest = { seq, kind, body: buf };
+      const req: DecodeRequest = { seq, body: buf };
       slot.worker.postMessage(req, [buf]);
     });
   }

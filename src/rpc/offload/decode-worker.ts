@@ -1,13 +1,13 @@
 /**
- * Worker thread: parses large JSON-RPC bodies and SSZ-encodes (or validates) commit payloads off the RPC
- * thread, so `conductor_leader` keeps answering in milliseconds while multi-MB commits arrive.
+ * Worker thread: parses large JSON-RPC bodies and SSZ-encodes commit payloads off the RPC thread, so
+ * `conductor_leader` keeps answering in milliseconds while multi-MB commits arrive.
  *
  * Invariant: only a single `conductor_commitUnsafePayload` call with exactly one object param is handled
  * here; every other body is answered `other` and handled by the ordinary dispatcher on the RPC thread,
  * so JSON-RPC semantics live in one place.
  */
 import { parentPort } from 'node:worker_threads';
-import { encodePayloadForCommit, validateSszForCommit } from '../../fsm/payload-codec.ts';
+import { encodePayloadForCommit } from '../../fsm/payload-codec.ts';
 import { PayloadCodecError } from '../../fsm/payload-codec-error.ts';
 import type { CodecErrorWire, DecodeRequest, DecodeResponse, EncodedWire } from './protocol.ts';
 
@@ -57,19 +57,9 @@ function handleJson(seq: number, body: ArrayBuffer): DecodeResponse {
   }
 }
 
-function handleSsz(seq: number, body: ArrayBuffer): DecodeResponse {
-  try {
-    const e = validateSszForCommit(new Uint8Array(body));
-    return { seq, kind: 'ssz', encoded: { ssz: e.ssz, blockNumber: e.blockNumber, blockHash: e.blockHash } };
-  } catch (e) {
-    return { seq, kind: 'ssz', error: codecError(e) };
-  }
-}
-
 const port = parentPort;
 if (!port) throw new Error('decode-worker must run in a worker thread');
 port.on('message', (req: DecodeRequest) => {
-  const res = req.kind === 'json' ? handleJson(req.seq, req.body) : handleSsz(req.seq, req.body);
-  const encoded = res.kind === 'commit' ? res.message.encoded : res.kind === 'ssz' ? res.encoded : undefined;
-  port.postMessage(res, transferOf(encoded));
+  const res = handleJson(req.seq, req.body);
+  port.postMessage(res, transferOf(res.kind === 'commit' ? res.message.encoded : undefined));
 });

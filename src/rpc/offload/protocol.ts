@@ -2,9 +2,10 @@
  * Messages between the RPC thread and the payload decode workers. Pure data (structured-clone safe);
  * byte buffers travel as transferred ArrayBuffers so a 2 MB payload is never copied between threads.
  */
-export type DecodeRequest =
-  | { readonly seq: number; readonly kind: 'json'; readonly body: ArrayBuffer }
-  | { readonly seq: number; readonly kind: 'ssz'; readonly body: ArrayBuffer };
+export interface DecodeRequest {
+  readonly seq: number;
+  readonly body: ArrayBuffer;
+}
 
 export interface EncodedWire {
   readonly ssz: Uint8Array;
@@ -23,13 +24,7 @@ export type DecodeResponse =
   | { readonly seq: number; readonly kind: 'commit'; readonly message: CommitMessageWire }
   /** Valid JSON of any other shape: the RPC thread parses it itself (rare for large bodies). */
   | { readonly seq: number; readonly kind: 'other' }
-  | { readonly seq: number; readonly kind: 'parse-error' }
-  | {
-      readonly seq: number;
-      readonly kind: 'ssz';
-      readonly encoded?: EncodedWire;
-      readonly error?: CodecErrorWire;
-    };
+  | { readonly seq: number; readonly kind: 'parse-error' };
 
 export interface CommitMessageWire {
   readonly jsonrpc: unknown;
