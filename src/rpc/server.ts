@@ -14,17 +14,20 @@
  *   handled by a decode worker so multi-MB commits do not stall the event loop. Binary bodies are only
  *   validated structurally (microseconds), inline.
  */
+import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { verifyAdminJwt } from './auth/admin-jwt.ts';
 import { binaryCommitHandler, COMMIT_UNSAFE_PAYLOAD_PATH } from './binary-commit.ts';
+import { readBody } from './body-reader.ts';
 import type { ConductorApi } from './conductor-api.ts';
 import { Dispatcher, encodeError } from './json-rpc/dispatcher.ts';
 import { parseError, RpcError, RpcErrorCode } from './json-rpc/errors.ts';
 import { buildMethodTable } from './methods/registry.ts';
 import { DecodePool, decodeWorkersDefault, offloadBodyBytesMin } from './offload/decode-pool.ts';
 import { PreDecodedPayload } from './offload/pre-decoded.ts';
+import { LeasedBody, ScratchBuffers } from './offload/scratch-buffers.ts';
 import type { PayloadCodecPort } from './payload-codec-port.ts';
 import { sendPlainText } from './plain-text.ts';
 import type { ProxyBackends } from './proxy/backend-client.ts';
@@ -134,10 +137,23 @@ export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
   const workers = deps.decodeWorkers ?? decodeWorkersDefault;
   const pool = workers > 0 ? new DecodePool(workers) : undefined;
   const app = Fastify({ bodyLimit: bodyBytesMax, logger: false, forceCloseConnections: 'idle' });
-  // One raw-buffer parser for every content type: the JSON route applies go-ethereum's content-type rules
-  // itself (with Go's 415 text), and the binary route needs the bytes untouched.
+  // One raw-bytes parser for every content type: the JSON route applies go-ethereum's content-type rules
+  // itself (with Go's 415 text), and the binary route needs the bytes untouched. Binary bodies are read into
+  // a buffer of their exact size (it goes on to Raft); large JSON bodies into reused shared buffers the
+  // decode worker reads in place.
+  const scratch = pool ? new ScratchBuffers() : undefined;
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', (req: FastifyRequest, payload: IncomingMessage) => {
+    const contentLength = req.headers['content-length'];
+    const binary = req.url.split('?')[0] === COMMIT_UNSAFE_PAYLOAD_PATH;
+    const large = Number(contentLength) >= offloadBodyBytesMin;
+    return readBody(payload, {
+      destination: binary ? 'exact' : large ? 'scratch' : 'concat',
+      contentLength,
+      limit: bodyBytesMax,
+      ...(scratch ? { scratch } : {}),
+    });
+  });
   // An empty Content-Type header means "none" (Base's binary endpoint accepts it); fastify would refuse it.
   app.addHook('onRequest', (req, _reply, done) => {
     if (req.headers['content-type'] === '') delete req.headers['content-type'];
@@ -178,7 +194,16 @@ export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
       : undefined;
 
   const jsonRpc = async (req: FastifyRequest, reply: FastifyReply) => {
-    const body = req.body instanceof Buffer ? req.body : undefined;
+    const leased = req.body instanceof LeasedBody ? req.body : undefined;
+    try {
+      return await answerJsonRpc(req, reply, leased ? leased.bytes : req.body);
+    } finally {
+      leased?.release();
+    }
+  };
+
+  const answerJsonRpc = async (req: FastifyRequest, reply: FastifyReply, raw: unknown) => {
+    const body = raw instanceof Buffer ? raw : undefined;
     const hasQuery = req.url.includes('?');
     // Permit empty GETs as health probes (go-ethereum does this for AWS load balancers).
     if (req.method === 'GET' && (!body || body.length === 0) && !hasQuery) return reply.code(200).send();

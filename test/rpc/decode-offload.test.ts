@@ -28,6 +28,13 @@ test('DecodePool: worker-encoded commit equals inline encoding; other bodies and
     'other',
   );
   assert.equal((await pool.decode(Buffer.from('{"x":'))).kind, 'parse-error');
+  // A body in a shared buffer is read in place by the worker: same answer, and the caller's bytes stay.
+  const shared = new Uint8Array(new SharedArrayBuffer(body.length + 16), 8, body.length);
+  shared.set(body);
+  const inPlace = await pool.decode(shared);
+  assert.ok(inPlace.kind === 'commit' && inPlace.message.encoded);
+  assert.deepEqual(Buffer.from(inPlace.message.encoded.ssz), Buffer.from(encodePayloadForCommit(env).ssz));
+  assert.deepEqual(Buffer.from(shared), body);
 });
 
 test('large JSON commit through the server commits the codec bytes; missing data keeps the Go error', async (t) => {

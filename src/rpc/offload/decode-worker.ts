@@ -25,10 +25,10 @@ function transferOf(encoded: EncodedWire | undefined): ArrayBuffer[] {
   return buf instanceof ArrayBuffer && encoded && encoded.ssz.byteLength === buf.byteLength ? [buf] : [];
 }
 
-function handleJson(seq: number, body: ArrayBuffer): DecodeResponse {
+function handleJson(seq: number, body: Uint8Array): DecodeResponse {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(body).toString('utf8'));
+    parsed = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
   } catch {
     return { seq, kind: 'parse-error' };
   }

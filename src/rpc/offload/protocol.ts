@@ -1,10 +1,12 @@
 /**
  * Messages between the RPC thread and the payload decode workers. Pure data (structured-clone safe);
- * byte buffers travel as transferred ArrayBuffers so a 2 MB payload is never copied between threads.
+ * byte buffers are never copied between threads: a request body is a view of a SharedArrayBuffer (or of a
+ * transferred ArrayBuffer), the encoded SSZ comes back as a transferred ArrayBuffer.
  */
 export interface DecodeRequest {
   readonly seq: number;
-  readonly body: ArrayBuffer;
+  /** The JSON-RPC body. The worker must not keep it: a shared buffer is reused once the answer is sent. */
+  readonly body: Uint8Array;
 }
 
 export interface EncodedWire {
