@@ -10,7 +10,8 @@
  * - apply and restore accept and refuse exactly what a full decode would, with its error, but read only
  *   the head (envelopeHead: offsets and fixed fields, no transaction is materialised), so applying a
  *   multi-MB entry costs microseconds on every node. The full envelope is decoded on the first
- *   `latest()` of a stored head and cached with it.
+ *   `latest()` of a stored head and cached with it; that decode must find the head read on apply (the
+ *   FSM keeps the entry's bytes, which nobody may write afterwards), else latest() throws.
  * - snapshot returns the exact bytes that were applied (no re-encode); restore replaces
  *   unconditionally, and empty data restores "no head" (upstream's empty-snapshot rule).
  */
@@ -18,7 +19,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { type LogEntry, LogType } from '../raft/core/types.ts';
 import type { PayloadHead } from './envelope.ts';
-import { decodeEnvelope, type ExecutionPayloadEnvelope, envelopeHead } from './payload-codec.ts';
+import { decodeEnvelope, type ExecutionPayloadEnvelope, envelopeHead, payloadHead } from './payload-codec.ts';
 
 export const emptyLogDataText = 'log data is nil or empty';
 
@@ -84,11 +85,24 @@ export class PayloadFsm {
     this.#stored = { ssz: data, head: envelopeHead(data) };
   }
 
-  /** The stored head decoded in full (decoded once per stored head; the bytes were validated on apply). */
+  /**
+   * The stored head decoded in full (decoded once per stored head; the bytes were validated on apply).
+   * Throws if the stored bytes no longer carry the head read on apply: entry data must never be written
+   * after it is applied, and a buffer reused underneath the FSM must fail loudly, not serve another block.
+   */
   latest(): ExecutionPayloadEnvelope | undefined {
     const stored = this.#stored;
     if (stored === undefined) return undefined;
-    stored.envelope ??= decodeEnvelope(stored.ssz);
+    if (stored.envelope === undefined) {
+      const envelope = decodeEnvelope(stored.ssz);
+      const head = payloadHead(envelope);
+      if (head.blockNumber !== stored.head.blockNumber || head.blockHash !== stored.head.blockHash) {
+        throw new Error(
+          `stored unsafe payload changed after apply: applied block ${stored.head.blockNumber} ${stored.head.blockHash}, now ${head.blockNumber} ${head.blockHash}`,
+        );
+      }
+      stored.envelope = envelope;
+    }
     return stored.envelope;
   }
 

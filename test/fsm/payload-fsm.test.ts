@@ -152,6 +152,14 @@ describe('payload FSM rules', () => {
     assert.deepEqual(fsm.latest(), decodeEnvelope(b), 'a lower block changes nothing');
   });
 
+  it('latest() refuses bytes that were overwritten after apply instead of serving another block', () => {
+    const { fsm } = newFsm();
+    const data = encodeEnvelope(createPayloadEnvelope(30n, 0x0c));
+    fsm.apply(entry(data));
+    data.set(encodeEnvelope(createPayloadEnvelope(30n, 0x0d)));
+    assert.throws(() => fsm.latest(), /stored unsafe payload changed after apply/);
+  });
+
   it('apply is monotonic: lower or equal block numbers are ignored (still success)', () => {
     const { fsm } = newFsm();
     assert.equal(fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(10n, 0x01)))), undefined);
