@@ -1,7 +1,10 @@
 // RPC-edge commit benchmark: real fastify server on 127.0.0.1:0, real payload codec, a conductor double
 // whose commit resolves at once (so the figures are the RPC edge's own cost: HTTP + JSON parse + SSZ
-// encode/validate). Bodies are pre-encoded Buffers so the in-process client adds little. Prints p50/p99 per size for JSON and binary commits, the worst event-loop stall
-// during 2 MB JSON commits, and conductor_leader p50/p99 while 2 MB commits run back to back.
+// encode/validate). Bodies are pre-encoded Buffers so the in-process client adds little. Prints p50/p99 per
+// size for JSON and binary commits and the event loop's busy time per commit (performance
+// eventLoopUtilization: server and in-process client together; far steadier than latency on a loaded VM),
+// the worst event-loop stall during 2 MB JSON commits, and conductor_leader p50/p99 while 2 MB commits run
+// back to back.
 // Run: node --import tsx bench/commit.bench.ts [iterations]   (DECODE_WORKERS=0 for the inline path)
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'undici';
@@ -71,7 +74,7 @@ async function main() {
   console.log(
     `RPC-edge commit latency (ms), ${ITERATIONS} iterations per row, loopback, decode workers: ${DECODE_WORKERS}`,
   );
-  console.log('  path     size      p50      p99');
+  console.log('  path     size      p50      p99  loop-busy/commit');
   const stalls = monitorEventLoopDelay({ resolution: 1 });
   for (const size of SIZES) {
     const json = envelopeJson(size);
@@ -91,9 +94,13 @@ async function main() {
       for (let i = 0; i < 5; i++) await run(); // warm-up
       if (name === 'json' && size === 2_000_000) stalls.enable();
       const xs: number[] = [];
+      const busyBefore = performance.eventLoopUtilization();
       for (let i = 0; i < ITERATIONS; i++) xs.push(await run());
+      const busy = performance.eventLoopUtilization(busyBefore).active / ITERATIONS;
       stalls.disable();
-      console.log(`  ${name.padEnd(7)} ${String(size).padStart(9)} ${fmt(pct(xs, 50))} ${fmt(pct(xs, 99))}`);
+      console.log(
+        `  ${name.padEnd(7)} ${String(size).padStart(9)} ${fmt(pct(xs, 50))} ${fmt(pct(xs, 99))} ${fmt(busy)}`,
+      );
     }
   }
   console.log(
