@@ -194,15 +194,22 @@ export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
       : undefined;
 
   const jsonRpc = async (req: FastifyRequest, reply: FastifyReply) => {
+    // A scratch body goes back as soon as it is parsed: the commit itself can take a Raft round trip.
     const leased = req.body instanceof LeasedBody ? req.body : undefined;
+    const release = () => leased?.release();
     try {
-      return await answerJsonRpc(req, reply, leased ? leased.bytes : req.body);
+      return await answerJsonRpc(req, reply, leased ? leased.bytes : req.body, release);
     } finally {
-      leased?.release();
+      release();
     }
   };
 
-  const answerJsonRpc = async (req: FastifyRequest, reply: FastifyReply, raw: unknown) => {
+  const answerJsonRpc = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    raw: unknown,
+    bodyParsed: () => void,
+  ) => {
     const body = raw instanceof Buffer ? raw : undefined;
     const hasQuery = req.url.includes('?');
     // Permit empty GETs as health probes (go-ethereum does this for AWS load balancers).
@@ -214,6 +221,7 @@ export function buildRpcServer(deps: RpcServerDeps): FastifyInstance {
       return sendPlainText(reply, 415, `invalid content type, only ${JSON_CONTENT_TYPE} is supported`);
     }
     const parsed = await parseBody(body, pool);
+    bodyParsed();
     if (parsed === PARSE_FAILED) {
       return reply.code(200).header('content-type', JSON_CONTENT_TYPE).send(encodeError(null, parseError()));
     }
