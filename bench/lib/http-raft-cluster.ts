@@ -22,7 +22,8 @@ const FORM_TIMEOUT_MS = 30_000;
 const SHUTDOWN_GRACE_MS = 3_000;
 const NODE_COUNT = 3;
 
-export type ClusterKind = 'ts-lmdb' | 'ts-file' | 'go';
+/** ts-memory (no disk) isolates the transport and CPU cost; it is a diagnostic, not in the default report. */
+export type ClusterKind = 'ts-lmdb' | 'ts-file' | 'ts-memory' | 'go';
 
 export interface ApplyTiming {
   /** Client-side: request bytes out → response in (the same for both implementations). */
@@ -150,6 +151,8 @@ async function startNode(kind: ClusterKind, id: string, dir: string, bootstrap: 
       : [
           process.execPath,
           [
+            // BENCH_NODE_ARGS reach the TS nodes only (e.g. `--cpu-prof --cpu-prof-dir=D` to profile a run).
+            ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
             '--import',
             'tsx',
             TS_NODE_SCRIPT,
@@ -158,7 +161,7 @@ async function startNode(kind: ClusterKind, id: string, dir: string, bootstrap: 
             '--dir',
             dir,
             '--backend',
-            kind === 'ts-file' ? 'file' : 'lmdb',
+            kind.slice('ts-'.length),
             ...(bootstrap ? ['--bootstrap'] : []),
           ],
         ];

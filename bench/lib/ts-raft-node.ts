@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     },
   });
   const id = values.id!;
-  const backend = values.backend === 'file' ? 'file' : 'lmdb';
+  const backend = values.backend === 'file' || values.backend === 'memory' ? values.backend : 'lmdb';
   const logger = silentLogger();
   const stores = await openNodeStores({ dir: join(values.dir!, id), backend });
   const transport = new TcpTransport({ localId: id, bindHost: '127.0.0.1', bindPort: 0, logger });
