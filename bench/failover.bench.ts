@@ -10,6 +10,7 @@
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Devnet, type DevnetMember } from '../sim/devnet/devnet.ts';
+import { BENCH_DEVNET_RUNTIME, buildDaemon } from './lib/daemon-runtime.ts';
 import { settleDevnet } from './lib/devnet-settle.ts';
 import { fmtMs, type LatencySummary, summarize, waitUntil } from './lib/stats.ts';
 
@@ -103,9 +104,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       'payload-bytes': { type: 'string', default: '100000' },
     },
   });
+  buildDaemon();
   const devnet = new Devnet({
     blockTimeMs: Number(values['block-ms']),
     payloadBytes: Number(values['payload-bytes']),
+    ...BENCH_DEVNET_RUNTIME,
   });
   try {
     await devnet.start();

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Devnet } from '../sim/devnet/devnet.ts';
 import { runFailoverBench } from './failover.bench.ts';
+import { BENCH_DEVNET_RUNTIME, buildDaemon } from './lib/daemon-runtime.ts';
 import { settleDevnet } from './lib/devnet-settle.ts';
 import { runE2eCommitBench } from './lib/e2e-commit.ts';
 import type { ClusterKind } from './lib/http-raft-cluster.ts';
@@ -163,10 +164,12 @@ async function main(): Promise<number> {
       });
     });
     if (only.has('e2e') || only.has('soak') || only.has('failover')) {
+      buildDaemon();
       const devnet = new Devnet({
         blockTimeMs: DEVNET_BLOCK_MS,
         payloadBytes: DEVNET_PAYLOAD_BYTES,
         dir: join(dir, 'devnet'),
+        ...BENCH_DEVNET_RUNTIME,
       });
       try {
         await devnet.start();

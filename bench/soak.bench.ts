@@ -7,13 +7,15 @@
 // p99/max (prom-client default metrics, whose event-loop histogram restarts at each scrape, so each sample is
 // one window), and the bytes its data directory holds. Heap growth compares the lowest heap seen in the first
 // and in the last quarter of the run (post-GC floors, not GC noise), scaled to 10 minutes.
-// Run: node --import tsx bench/soak.bench.ts [--seconds 60]
+// Run: node --import tsx bench/soak.bench.ts [--seconds 60] [--runtime dist|source] [--node-options '...']
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { Devnet, type DevnetMember } from '../sim/devnet/devnet.ts';
+import { DAEMON_NODE_OPTIONS } from '../src/cli/node-options.ts';
 import { diskBytesHeld, metric, scrapeMetrics } from './lib/daemon-probe.ts';
+import { buildDaemon } from './lib/daemon-runtime.ts';
 import { settleDevnet } from './lib/devnet-settle.ts';
 import { procStatusBytes } from './lib/http-raft-cluster.ts';
 import { startIdleLoopProbe } from './lib/machine.ts';
@@ -188,8 +190,20 @@ export async function runSoakBench(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' } } });
-  const devnet = new Devnet({ blockTimeMs: 500, payloadBytes: 10_000 });
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '60' },
+      runtime: { type: 'string', default: 'dist' },
+      'node-options': { type: 'string', default: DAEMON_NODE_OPTIONS },
+    },
+  });
+  if (values.runtime !== 'source') buildDaemon();
+  const devnet = new Devnet({
+    blockTimeMs: 500,
+    payloadBytes: 10_000,
+    conductorRuntime: values.runtime === 'source' ? 'source' : 'dist',
+    conductorNodeOptions: values['node-options'],
+  });
   try {
     await devnet.start();
     const r = await runSoakBench(devnet, Number(values.seconds), (l) => console.error(l));

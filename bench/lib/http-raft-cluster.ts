@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'undici';
+import { DAEMON_NODE_OPTIONS } from '../../src/cli/node-options.ts';
 import { waitUntil } from './stats.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -168,7 +169,8 @@ async function startNode(kind: ClusterKind, id: string, dir: string, bootstrap: 
   const proc = spawn(args[0] as string, args[1] as string[], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
+    // The daemon's V8 flags (the image's NODE_OPTIONS) for the TS nodes; the Go program ignores it.
+    env: { ...process.env, NODE_OPTIONS: DAEMON_NODE_OPTIONS },
   });
   const stderr: string[] = [];
   proc.stderr!.on('data', (d: Buffer) => {

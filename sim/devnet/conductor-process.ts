@@ -1,5 +1,6 @@
 /**
- * One real op-conductor OS process (the daemon run from source through tsx), with its own data directory,
+ * One real op-conductor OS process (the daemon run from source through tsx, or the compiled one from dist/
+ * as operators run it), with its own data directory,
  * Raft port (behind a FaultProxy), RPC port and log file. kill() is SIGKILL — nothing is flushed, exactly
  * like a crashed pod — and restart() starts it again on the same directory and ports.
  */
@@ -9,6 +10,14 @@ import { join } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const STOP_GRACE_MS = 10_000;
+
+/** 'source': src/cli/main.ts through tsx; 'dist': bin/op-conductor.mjs (the compiled daemon). */
+export type ConductorRuntime = 'source' | 'dist';
+
+const entryArgs: Readonly<Record<ConductorRuntime, readonly string[]>> = {
+  source: ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')],
+  dist: [join(ROOT, 'bin/op-conductor.mjs')],
+};
 
 export interface ConductorProcessOptions {
   readonly id: string;
@@ -26,6 +35,9 @@ export interface ConductorProcessOptions {
   readonly bootstrap: boolean;
   readonly paused: boolean;
   readonly extraArgs?: readonly string[];
+  readonly runtime?: ConductorRuntime;
+  /** NODE_OPTIONS for the conductor process (none by default). */
+  readonly nodeOptions?: string;
 }
 
 export class ConductorProcess {
@@ -48,9 +60,7 @@ export class ConductorProcess {
   args(bootstrap: boolean, paused: boolean): string[] {
     const o = this.opts;
     return [
-      '--import',
-      'tsx',
-      join(ROOT, 'src/cli/main.ts'),
+      ...entryArgs[o.runtime ?? 'source'],
       `--consensus.addr=${o.host}`,
       `--consensus.port=${o.raftPort}`,
       `--consensus.advertised=${o.advertised}`,
@@ -88,7 +98,7 @@ export class ConductorProcess {
       child = spawn(process.execPath, this.args(this.opts.bootstrap && first, this.opts.paused && first), {
         cwd: ROOT,
         stdio: ['ignore', logFd, logFd],
-        env: { ...process.env, NODE_OPTIONS: '' },
+        env: { ...process.env, NODE_OPTIONS: this.opts.nodeOptions ?? '' },
       });
     } finally {
       closeSync(logFd);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { rpcCall } from '../l2/json-rpc-http.ts';
 import type { L2Node } from '../l2/l2-node.ts';
 import { SimL2 } from '../l2/network.ts';
-import { ConductorProcess } from './conductor-process.ts';
+import { ConductorProcess, type ConductorRuntime } from './conductor-process.ts';
 import { FaultProxy, freePort } from './fault-proxy.ts';
 
 export const RPC_TIMEOUT_MS = 2_000;
@@ -27,6 +27,15 @@ export interface DevnetOptions {
   readonly commitMode?: 'json' | 'binary';
   readonly log?: (line: string) => void;
   readonly extraConductorArgs?: readonly string[];
+  /**
+   * How conductors run: 'source' (default) through tsx, so edits take effect at once; 'dist' the compiled
+   * daemon as operators run it (bin/op-conductor.mjs; needs a fresh `npm run build`). The benchmarks use
+   * 'dist': tsx's loader thread is a second V8 isolate with its own heap (tens of MiB of RSS) and compiles
+   * on the fly.
+   */
+  readonly conductorRuntime?: ConductorRuntime;
+  /** NODE_OPTIONS for every conductor process (e.g. V8 heap flags to try). */
+  readonly conductorNodeOptions?: string;
 }
 
 export interface DevnetMember {
@@ -112,6 +121,8 @@ export class Devnet {
         bootstrap: i === 0,
         paused: true,
         ...(this.opts.extraConductorArgs ? { extraArgs: this.opts.extraConductorArgs } : {}),
+        runtime: this.opts.conductorRuntime ?? 'source',
+        ...(this.opts.conductorNodeOptions ? { nodeOptions: this.opts.conductorNodeOptions } : {}),
       });
       l2.conductorUrl = conductor.rpcUrl;
       this.members.push({ id: l2.id, conductor, l2, proxy, host });

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { DAEMON_NODE_OPTIONS } from '../../src/cli/node-options.ts';
 
 const DOCKERFILE = new URL('../../docker/Dockerfile', import.meta.url);
 
@@ -79,6 +80,11 @@ test('runtime stage: production deps only, non-root, tini, healthcheck, volume',
     !runtime.some((i) => i.op === 'COPY' && /\bsrc\b/.test(i.args)),
     'no TypeScript sources in the runtime image',
   );
+});
+
+test('runtime NODE_OPTIONS are the daemon flags the benchmarks measure (src/cli/node-options.ts)', () => {
+  const env = runtime.filter((i) => i.op === 'ENV' && /^NODE_OPTIONS=/.test(i.args)).at(-1);
+  assert.equal(env?.args, `NODE_OPTIONS="${DAEMON_NODE_OPTIONS}"`);
 });
 
 test('no secrets baked into the image', () => {

@@ -1,0 +1,24 @@
+/**
+ * How the benchmarks run the daemon: compiled (dist/, as the container image runs it) with the image's
+ * NODE_OPTIONS, so the figures are those of the shipped configuration and not of tsx's on-the-fly loader
+ * (a second V8 isolate in every process: about 100 MiB more anonymous RSS per conductor in the soak).
+ * buildDaemon() compiles dist/ from the current sources first, so a benchmark never measures stale code.
+ */
+import { execFileSync } from 'node:child_process';
+import type { DevnetOptions } from '../../sim/devnet/devnet.ts';
+import { DAEMON_NODE_OPTIONS } from '../../src/cli/node-options.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+export const BENCH_DEVNET_RUNTIME: Pick<DevnetOptions, 'conductorRuntime' | 'conductorNodeOptions'> = {
+  conductorRuntime: 'dist',
+  conductorNodeOptions: DAEMON_NODE_OPTIONS,
+};
+
+/** `tsc -p tsconfig.build.json` (a few seconds); throws with the compiler's output on failure. */
+export function buildDaemon(): void {
+  execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
