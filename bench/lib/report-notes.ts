@@ -2,7 +2,7 @@
  * The hand-written part of docs/performance.md: how the figures are taken, and for each goal the run misses,
  * where the time or memory goes and what would close the gap. Kept next to the generator so a re-run never
  * loses it. Figures quoted here come from one-off investigations named in the text (run on the same machine
- * on 2026-11-22), not from the run above.
+ * on 2026-11-22 and 2026-12-07), not from the run above.
  */
 export const PERFORMANCE_NOTES = `
 ## Method
@@ -27,55 +27,48 @@ export const PERFORMANCE_NOTES = `
   keeps committing its 10 KB blocks: the simulated op-node hashes blocks with JS keccak (about 0.4 ms per KB),
   so it cannot build 1 MB blocks every 250 ms.
 
+## What was optimised, and what each change bought (2026-12-07)
+- **Fresh memory is the expensive part on this VM.** Copying 1 MB into a new array costs 0.53 ms (page faults),
+  into an already-used one 0.02 ms. The RPC edge and FSM were reworked around that (docs/rpc.md has the figures):
+  FSM \`apply\` reads block number and hash from the SSZ layout instead of decoding every committed payload
+  (2 MB: p50 0.84 → 0.013 ms), the binary commit edge validates inline and commits the request buffer itself, bodies
+  are read once into their destination, and the decode worker encodes a JSON commit without parsing its transaction
+  strings (RPC edge alone, bench/commit.bench.ts: JSON 1 MB p99 34–36 → 12–16 ms, binary 2 MB p50 3.0–3.7 →
+  1.5–2.3 ms, event-loop stall during 2 MB JSON commits 13–34 → 8–9 ms).
+- **RSS anonymous.** Two findings: the devnet ran conductors through tsx, whose loader thread is a second V8
+  isolate (45 s soak: 310 MiB through tsx, 210 MiB compiled); and V8's young generation grew to 16 MiB semi-spaces
+  under the payload churn. The image runs the daemon with \`NODE_OPTIONS=--max-semi-space-size=4\`
+  (src/cli/node-options.ts; 4 MiB: 155 MiB, 2 MiB: 153, 8 MiB: 184, same latency), and the benchmarks run the
+  compiled daemon with exactly those flags.
+- **Tried and not landed.** (1) Zero-copy frames (entry data referenced on send, views into a pinned frame buffer on
+  receive): about 2 s less copying in a 600-commit in-process profile, but the e2e kill -9 scenarios failed with it
+  (bisected to that commit in a clean worktree); the FSM now refuses stored bytes that changed after apply, so such a
+  breach fails loudly. (2) hashicorp's 50 ms CommitTimeout (two fewer round trips per follower per commit): e2e
+  results were confounded by (1). (3) Uninitialised allocations in the stores and one-step frame-buffer growth:
+  reverted with the rest while the e2e failure was being isolated; to be re-landed one at a time behind the e2e.
+
 ## Where the gaps are, and what would close them
-- **Raft commit vs the disk floor (100 KB).** The floor is one write+fdatasync; a 3-node commit needs at
-  least the leader's append in parallel with transfer + a follower's append + the ack, on one shared disk.
-  Investigation (3 RaftHosts with file stores in one process, per-append timing): the leader's append of a
-  10 KB entry took 0.7–1.3 ms while three stores fsync'd the same disk (0.16–0.3 ms alone); followers start
-  their append 0.25–0.5 ms after the leader; the commit completed in 1.0–1.5 ms. With in-memory stores the
-  same cluster commits in 0.7 ms p50. In the 3-process run each of the three hops also waits for a core on
-  this oversubscribed machine, which adds several ms at p50 and dominates p99. The goals are judged on the
-  daemon's default store (lmdb); the ts-file rows of the same table show the file store. What would close
-  most of the rest:
-  (1) \`raft.store=file\` by default: the store bench (bench/store.bench.ts) measures the file store at
-  1.2× the floor per append against 2.7× for lmdb (lmdb syncs its data and its meta page);
-  (2) on a dedicated host the scheduler share disappears. The ≤ 2× floor goal counts one fsync, so it is below
-  what any 3-node commit on one disk can reach (at least leader fsync ∥ (RTT + follower fsync)).
-- **Raft commit 1 MB p99 and the lmdb tail.** lmdb's append of 1 MB is 2.4 ms p50 / 8.8 ms p99 in the store
-  bench against a 0.9 ms floor; the file store is 1.1 / 5.4 ms. The p99 of the 3-process cluster is dominated
-  by scheduler delays on this machine (compare the Go cluster's p99 in the same run).
-- **JSON commit 1 MB p99 and binary 2 MB overhead.** The RPC edge alone (bench/commit.bench.ts, stand-in
-  conductor, same machine): 2 MB binary p50 4.4 ms, JSON p50 14.4 ms; in the daemon the edge also competes with
-  the FSM's decode of the same SSZ on the leader's main thread (\`PayloadFsm.apply\` → \`decodeEnvelope\`, run
-  for every committed entry) and with the other conductors for the cores. Local fixes, in src/ files owned by
-  others: decode the envelope in the FSM lazily (keep the SSZ bytes, decode on \`latestUnsafePayload\`), which
-  takes one full SSZ decode off every commit's critical path; and accept the SSZ the RPC edge already
-  validated instead of validating it again.
-- **Failover after kill -9.** The control path is fast (leader event → \`admin_startSequencer\` in about
-  10–25 ms in the devnet logs); the time is the Raft election. Before commit "Raft: leader stickiness only while
-  the leader was heard within the heartbeat timeout", the full run measured p50 2574 / p99 3591 ms: hashicorp-style
-  stickiness refused the first survivor to time out until the other's timer fired too, so elections ended at the
-  *later* of two U[1 s, 2 s) timers, or later after a split vote or a refusal for log completeness (term jumps by 2
-  in the logs). Stickiness now lasts only while the leader was heard within the base heartbeat timeout (etcd's
-  \`inLease\`), so the *first* survivor to time out wins; the failover section was re-measured after that change
-  (20 kills, figures above; the other sections are from the full run). Remaining tail: split votes (inherent to
-  randomized timers) and a survivor with a shorter log timing out first. A smaller election timeout (the tuned
-  profile of style-and-performance.md §B.4, ET 300 ms) shrinks every case proportionally. "Next block" adds up to
-  one block time for op-node's next slot.
-- **RSS anonymous.** An idle conductor holds about 110 MiB anonymous (V8 new space alone reserves 32 MiB);
-  under 4 × 1 MB/s it rises to about 250–370 MiB while the V8 heap in use stays about 30 MiB and \`external\`
-  peaks near 110 MiB: most of the rest is per-commit transient buffers (2 MB JSON body, hex decode, 1 MB SSZ,
-  one frame per follower) held by the allocator between commits, plus the decode worker's own isolate.
-  \`MALLOC_ARENA_MAX=2\` bought only about 5% (309 vs 327 MiB, 30 s soaks). Candidates, in order of
-  expected gain: decode JSON bodies straight to SSZ in the worker and hand the main thread only the SSZ
-  (already the shape of the binary path); reuse one receive buffer per connection for frames; cap V8's new
-  space (\`--max-semi-space-size\`) in the container's NODE_OPTIONS.
-- **Event-loop delay.** The idle process's figures in the same window show how much of it is the machine;
-  the remainder on the leader is synchronous work per 1 MB commit on the main thread (FSM SSZ decode,
-  JSON-RPC envelope handling, frame encoding for two followers).
-- **Disk held.** The figure is the allocated size of the leader's data directory during the soak (lmdb file,
-  retained snapshots). lmdb never shrinks its file: its size is the high-water mark of (threshold 48 + trailing
-  32) entries of the largest payload seen, so one burst of 2 MB payloads keeps about twice the space for good.
-  The file store releases whole segments (bench/store.bench.ts footprint: 51 MiB against lmdb's 81 MiB for the
-  same 1 MB workload).
+- **This machine.** 2 vCPUs shared by three Raft processes, the bench client, a Go cluster and (for e2e/soak) the
+  simulated L2; an idle node process in the same window shows tens of ms of event-loop delay on its own. A commit
+  trace (3 processes, 10–100 KB) shows where a commit waits: the follower receives the leader's frame 0.3–0.5 ms
+  after it was sent (wake-up), three concurrent fdatasyncs take 0.6–1.8 ms each instead of 0.18 ms alone, and
+  a 100 KB socket write occasionally takes 2 ms when the writer is preempted. Every ratio is same-run, same load.
+- **Raft commit vs Go and vs the disk floor (100 KB).** The floor is one write+fdatasync; a 3-node commit needs the
+  leader's append in parallel with transfer + a follower's append + the ack on one shared disk, so ≤ 2× one fsync
+  is below what any 3-node commit on one disk reaches. Against Go the file store is ahead (ts-file rows); lmdb, the
+  daemon's default and the store the goal is judged on, syncs twice per commit (data, then meta page) as bolt does.
+  What would close most of the rest: \`raft.store=file\` (1.2× the floor per append in bench/store.bench.ts
+  against 2.7× for lmdb), a dedicated host, and the zero-copy frames once their e2e failure is understood.
+- **Raft commit 1 MB p99.** Dominated by scheduler delays here (compare the Go cluster's p99 in the same run).
+- **JSON commit 1 MB p99 and binary 2 MB overhead.** The RPC edge alone (bench/commit.bench.ts, stand-in conductor)
+  is a few ms at 2 MB binary; in the daemon the edge competes with two other conductors and the simulated L2 for the
+  two cores, which is where the tail comes from.
+- **Event-loop delay.** Compare with the idle process's figures in the same window: most of the daemon's p99 is the
+  machine. The remainder is synchronous work per 1 MB commit (JSON body handling, one SSZ encode, LMDB's copy of
+  the entry into its pages inside the write transaction).
+- **Failover after kill -9 (met).** The time is the Raft election; leader stickiness is bounded by the heartbeat
+  timeout (etcd's \`inLease\`, docs/differences.md), so the first survivor to time out wins. A smaller election
+  timeout shrinks it proportionally; "next block" adds up to one block time for op-node's next slot.
+- **Disk held (met).** lmdb never shrinks its file (high-water mark of threshold 48 + trailing 32 entries of the
+  largest payload); the file store releases whole segments (51 MiB against lmdb's 81 MiB for 1 MB payloads).
 `;
