@@ -121,7 +121,7 @@ export class Devnet {
         bootstrap: i === 0,
         paused: true,
         ...(this.opts.extraConductorArgs ? { extraArgs: this.opts.extraConductorArgs } : {}),
-        runtime: this.opts.conductorRuntime ?? 'source',
+        ...(this.opts.conductorRuntime ? { runtime: this.opts.conductorRuntime } : {}),
         ...(this.opts.conductorNodeOptions ? { nodeOptions: this.opts.conductorNodeOptions } : {}),
       });
       l2.conductorUrl = conductor.rpcUrl;
