@@ -3,7 +3,8 @@
  * op-node's sequencing behaviour with a conductor (spec §11): while active it builds a block every block
  * time on its head, commits it through its conductor with op-node's client policy (1 s budget, 2 attempts
  * 50 ms apart), and only on success gossips it and inserts it. A non-leader op-node therefore can never
- * publish a block. Fault controls: kill/revive (RPC down, no sequencing, no gossip), stall the head, peer count.
+ * publish a block. Fault controls: kill/revive (RPC down, no sequencing, no gossip), stall the head, peer count,
+ * lost commit answers.
  */
 import type { Hex } from 'viem';
 import type { ExecutionPayloadEnvelopeJson } from '../../src/fsm/envelope.ts';
@@ -47,6 +48,10 @@ export class L2Node {
   private stalled = false;
   private downFlag = false;
   peerCount = 3;
+  /** Fault: every commit reaches the conductor, but op-node never sees the answer (as if it timed out). */
+  dropCommitAcks = false;
+  /** Fault: stall the head right after the next block this node publishes. */
+  stallAfterNextPublish = false;
   private building = false;
   private timer: NodeJS.Timeout | undefined;
   private server: RpcHttpServer | undefined;
@@ -150,6 +155,10 @@ export class L2Node {
       this.opts.events.published(this, block);
       this.opts.events.gossip(this, block);
       this.insert(block);
+      if (this.stallAfterNextPublish) {
+        this.stallAfterNextPublish = false;
+        this.stalled = true;
+      }
     } finally {
       this.building = false;
     }
@@ -166,6 +175,7 @@ export class L2Node {
       try {
         if (this.opts.commitMode === 'binary' && this.opts.encodeSsz) await this.commitBinary(block, left);
         else await rpcCall(this.conductorUrl, 'conductor_commitUnsafePayload', [block.envelope], left);
+        if (this.dropCommitAcks) throw new Error('commit answer lost (fault)');
         return;
       } catch (e) {
         last = e as Error;

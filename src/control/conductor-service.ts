@@ -16,6 +16,7 @@
  *   before `start()` is buffered in the mailbox rather than lost (Go's buffered LeaderCh).
  */
 import type { ClusterMembership, Consensus, EncodedPayload, ServerInfo } from '../consensus/consensus.ts';
+import { isUnsafePayloadConflict } from '../fsm/unsafe-payload-conflict-error.ts';
 import type { HealthError } from '../health/errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -302,7 +303,13 @@ export class ConductorService implements ConductorApi {
   }
 
   /** Not gated by pause or override (Go). */
-  commitUnsafePayload(payload: EncodedPayload): Promise<void> {
-    return this.options.consensus.commitUnsafePayload(payload);
+  /** A payload the FSM refused as conflicting also queues a repair of op-node's head (see loop). */
+  async commitUnsafePayload(payload: EncodedPayload): Promise<void> {
+    try {
+      await this.options.consensus.commitUnsafePayload(payload);
+    } catch (e) {
+      if (isUnsafePayloadConflict(e)) this.loop.queueHeadRepair();
+      throw e;
+    }
   }
 }

@@ -11,6 +11,8 @@
  * - The wedge-fix timers are measured with the injected clock and reset by any successful action:
  *   `catchUpSinceMs` starts at the first start attempt that failed on an unsafe-head mismatch;
  *   `lastProgressAtMs` is the last time the EL head advanced while waiting for recovery.
+ * - A head repair (queued when the FSM refused a conflicting payload) runs between events like any
+ *   other and never changes leadership or sequencer state; it only posts the committed head to op-node.
  * - `stop()` closes the mailbox and resolves once the current event (if any) has finished.
  */
 import type { Consensus } from '../consensus/consensus.ts';
@@ -111,6 +113,11 @@ export class ControlLoop {
     this.mailbox.queueAction();
   }
 
+  /** The FSM refused a payload from our op-node as conflicting: check and repair its head in turn. */
+  queueHeadRepair(): void {
+    this.mailbox.queueHeadRepair();
+  }
+
   pushHealth(err: HealthError | null): void {
     this.mailbox.pushHealth(err);
   }
@@ -196,6 +203,22 @@ export class ControlLoop {
         return;
       case 'action':
         return this.action();
+      case 'repairHead':
+        return this.repairHead();
+    }
+  }
+
+  /**
+   * Only a sequencing leader's op-node offers payloads, so only then is there a head to repair. A
+   * failure is logged, not retried: the next refused payload asks again, and a head that stays stuck
+   * turns the health check's unsafe-head age red, which the decision table handles.
+   */
+  private async repairHead(): Promise<void> {
+    if (this.state.paused || !this.state.leader || !this.state.seqActive) return;
+    try {
+      await this.actions.repairUnsafeHead();
+    } catch (e) {
+      this.options.logger.error({ err: errorText(e) }, 'failed to repair the unsafe head of op-node');
     }
   }
 

@@ -3,7 +3,7 @@
  *
  * Invariants (bounded by construction):
  * - At most one pending `action` (Go's capacity-1 action channel: extra requests coalesce, which is
- *   safe because an action always reads the latest state).
+ *   safe because an action always reads the latest state), and likewise at most one `repairHead`.
  * - At most one pending `health` and one pending `leader` event: a newer report replaces the pending
  *   one in place (Go's health channel is unbuffered and raft's LeaderCh keeps only the latest value, so
  *   neither ever queues more than one report).
@@ -19,7 +19,8 @@ export type LoopEvent =
   | { readonly type: 'leader'; leader: boolean }
   | { readonly type: 'pause'; readonly ack: () => void; readonly refuse: () => void }
   | { readonly type: 'resume'; readonly ack: () => void; readonly refuse: () => void }
-  | { readonly type: 'action' };
+  | { readonly type: 'action' }
+  | { readonly type: 'repairHead' };
 
 /** Pause/resume requests waiting for the loop; beyond this, new requests are refused. */
 export const pendingRequestsMax = 64;
@@ -45,6 +46,12 @@ export class Mailbox {
   queueAction(): void {
     if (this.hasPendingAction()) return;
     this.deliver({ type: 'action' });
+  }
+
+  /** Non-blocking: a no-op when a head repair is already pending (it reads the heads when it runs). */
+  queueHeadRepair(): void {
+    if (this.events.some((e) => e.type === 'repairHead')) return;
+    this.deliver({ type: 'repairHead' });
   }
 
   pushHealth(err: HealthError | null): void {

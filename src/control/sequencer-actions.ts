@@ -9,6 +9,8 @@
  *   next action already sees a follower (Go does the same).
  * - Start always uses the FSM head's block hash; the only repair attempted is posting the FSM payload
  *   when op-node is exactly one block behind (unsigned difference == 1, as Go computes it).
+ * - `repairUnsafeHead` (after the FSM refused a conflicting payload) only ever posts the committed head,
+ *   and only when op-node is behind it; it never starts or stops the sequencer.
  * - stopSequencer is cancellable by shutdown (Go passes its shutdown context); start is not (Go uses a
  *   background context and relies on the client's per-call timeout).
  */
@@ -138,6 +140,35 @@ export class SequencerActions {
     }
     metrics.sequencerStarts.inc({ success: boolLabel(started) });
     state.seqActive = true;
+  }
+
+  /**
+   * After the FSM refused a conflicting payload from op-node: when op-node is behind the committed head,
+   * post that head, so its sequencer builds on the block consensus holds instead of offering another
+   * block at a height already taken. Heads that agree need nothing; op-node at or past the committed
+   * height with another block cannot be repaired here and is reported as the mismatch.
+   */
+  async repairUnsafeHead(): Promise<void> {
+    let head: HeadComparison;
+    try {
+      head = await this.compareUnsafeHead();
+    } catch (e) {
+      if (!(e instanceof MismatchWithHeads)) throw e;
+      if (e.comparison.consensusNumber <= e.comparison.node.number) throw e.error;
+      head = e.comparison;
+      this.deps.logger.warn(
+        {
+          consensus_num: logNumber(head.consensusNumber),
+          consensus_hash: head.consensus.executionPayload.blockHash,
+          node_num: logNumber(head.node.number),
+          node_hash: head.node.hash,
+        },
+        'op-node is behind the committed unsafe head after a refused payload, posting the committed head',
+      );
+      await this.postUnsafePayload(head);
+      return;
+    }
+    this.deps.logger.debug({ num: logNumber(head.consensusNumber) }, 'unsafe heads agree, nothing to repair');
   }
 
   /** The EL's latest block number, or undefined if it cannot be read (used by the recovery bound). */

@@ -4,7 +4,9 @@
  * Invariants:
  * - Only LogType Command entries carry payloads; other types are no-ops here.
  * - apply is monotonic: the stored head is replaced only when none is stored or the new block number
- *   is strictly greater (equal height with another hash is ignored, still success).
+ *   is strictly greater. The committed head applied again (same height and hash, a retried commit) is a
+ *   success that changes nothing; any other block at or below the head's height changes nothing and is
+ *   refused with UnsafePayloadConflictError (Go ignores it and reports success; docs/differences.md).
  * - apply never throws: like Go's FSM response it returns the error (`log data is nil or empty`,
  *   or the decode error) and leaves the state unchanged.
  * - apply and restore accept and refuse exactly what a full decode would, with its error, but read only
@@ -20,6 +22,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import { type LogEntry, LogType } from '../raft/core/types.ts';
 import type { PayloadHead } from './envelope.ts';
 import { decodeEnvelope, type ExecutionPayloadEnvelope, envelopeHead, payloadHead } from './payload-codec.ts';
+import { UnsafePayloadConflictError } from './unsafe-payload-conflict-error.ts';
 
 export const emptyLogDataText = 'log data is nil or empty';
 
@@ -61,10 +64,14 @@ export class PayloadFsm {
         { number: head.blockNumber.toString(), hash: head.blockHash },
         'applying new unsafe head',
       );
-      if (this.#stored === undefined || this.#stored.head.blockNumber < head.blockNumber) {
+      const stored = this.#stored;
+      if (stored === undefined || stored.head.blockNumber < head.blockNumber) {
         this.#stored = { ssz: entry.data, head };
+        return undefined;
       }
-      return undefined;
+      if (stored.head.blockNumber === head.blockNumber && stored.head.blockHash === head.blockHash)
+        return undefined;
+      return new UnsafePayloadConflictError(stored.head, head);
     } finally {
       this.#metrics.fsmApplyDuration.observe(Number(process.hrtime.bigint() - start) / 1e9);
     }

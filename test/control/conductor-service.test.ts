@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { FsmApplyError } from '../../src/consensus/raft-consensus.ts';
 import { retryBackoffDelayMs } from '../../src/control/loop.ts';
+import { UnsafePayloadConflictError } from '../../src/fsm/unsafe-payload-conflict-error.ts';
 import { HealthError, HealthErrorCode } from '../../src/health/errors.ts';
 import { RaftError, RaftErrorCode } from '../../src/raft/core/errors.ts';
 import { block, envelope, fail, hash, ok } from './fakes.ts';
@@ -336,5 +338,93 @@ describe('logs and metrics', () => {
       retryBackoffDelayMs(() => 0.9999999, 2000),
       1999,
     );
+  });
+});
+
+describe('head repair after the FSM refused a conflicting payload', () => {
+  const refused = (): FsmApplyError =>
+    new FsmApplyError(
+      new UnsafePayloadConflictError(
+        { blockNumber: 8n, blockHash: hash(8), timestamp: 0n },
+        { blockNumber: 8n, blockHash: hash(0x88), timestamp: 0n },
+      ),
+    );
+  const payload = { ssz: new Uint8Array([1]), blockNumber: 8n, blockHash: hash(0x88) };
+
+  /** A sequencing leader at block 7. */
+  async function sequencingLeader(): Promise<ReturnType<typeof makeSuite>> {
+    const suite = makeSuite();
+    await suite.enableSynchronization();
+    suite.cons.script.expect('latestUnsafePayload', ok(envelope(7, hash(7))));
+    suite.ctrl.script.expect('latestBlock', ok(block(7, hash(7))));
+    suite.ctrl.script.expect('startSequencer', ok(undefined));
+    await suite.updateLeaderStatusAndExecuteAction(true);
+    assert.equal(suite.conductor.loop.state.seqActive, true);
+    return suite;
+  }
+
+  test('op-node behind the committed head gets it posted; the sequencer is neither started nor stopped', async () => {
+    const suite = await sequencingLeader();
+    suite.cons.script.expect('commitUnsafePayload', { err: refused() });
+    await assert.rejects(
+      suite.conductor.commitUnsafePayload(payload),
+      /conflicts with the committed unsafe head 8/,
+    );
+    assert.equal(suite.conductor.loop.pendingEvents, 1, 'one repair queued');
+    suite.cons.script.expect('commitUnsafePayload', { err: refused() });
+    await assert.rejects(suite.conductor.commitUnsafePayload(payload));
+    assert.equal(suite.conductor.loop.pendingEvents, 1, 'repairs coalesce');
+
+    suite.cons.script.expect('latestUnsafePayload', ok(envelope(8, hash(8))));
+    suite.ctrl.script.expect('latestBlock', ok(block(7, hash(7))));
+    suite.ctrl.script.expect('postUnsafePayload', ok(undefined));
+    await suite.stepper.step();
+    assert.deepEqual(suite.ctrl.script.args('postUnsafePayload'), [[envelope(8, hash(8))]]);
+    assert.equal(suite.ctrl.script.count('startSequencer'), 1);
+    assert.equal(suite.ctrl.script.count('stopSequencer'), 0);
+    assert.equal(suite.conductor.loop.state.seqActive, true);
+    assert.ok(suite.logs.some((l) => l.msg.startsWith('op-node is behind the committed unsafe head')));
+    assert.deepEqual(suite.ctrl.script.unexpected, []);
+    await suite.tearDown();
+  });
+
+  test('op-node holding another block at the committed height is reported, not overwritten', async () => {
+    const suite = await sequencingLeader();
+    suite.cons.script.expect('commitUnsafePayload', { err: refused() });
+    await assert.rejects(suite.conductor.commitUnsafePayload(payload));
+    suite.cons.script.expect('latestUnsafePayload', ok(envelope(8, hash(8))));
+    suite.ctrl.script.expect('latestBlock', ok(block(8, hash(0x88))));
+    await suite.stepper.step();
+    assert.equal(suite.ctrl.script.count('postUnsafePayload'), 0);
+    const line = suite.logs.find((l) => l.msg === 'failed to repair the unsafe head of op-node');
+    assert.equal(line?.err, 'unsafe head mismatch');
+    assert.equal(suite.conductor.loop.pendingEvents, 0, 'not retried by itself');
+    await suite.tearDown();
+  });
+
+  test('other commit errors queue nothing; a repair on a follower reads nothing', async () => {
+    const suite = await sequencingLeader();
+    suite.cons.script.expect('commitUnsafePayload', { err: new RaftError(RaftErrorCode.NotLeader) });
+    await assert.rejects(suite.conductor.commitUnsafePayload(payload), { message: 'node is not the leader' });
+    assert.equal(suite.conductor.loop.pendingEvents, 0);
+
+    suite.cons.script.expect('commitUnsafePayload', { err: refused() });
+    await assert.rejects(suite.conductor.commitUnsafePayload(payload));
+    suite.cons.emitLeader(false);
+    suite.cons.script.expect('latestUnsafePayload', ok(envelope(8, hash(8))));
+    suite.ctrl.script.expect('latestBlock', ok(block(8, hash(8))));
+    await suite.stepper.step(); // the repair, taken first: still leader, heads agree, nothing posted
+    suite.ctrl.script.expect('stopSequencer', ok(hash(7)));
+    await suite.stepper.step(); // leader=false
+    await suite.executeAction(); // stop
+    assert.equal(suite.conductor.loop.state.seqActive, false);
+    suite.cons.script.expect('commitUnsafePayload', { err: refused() });
+    await assert.rejects(suite.conductor.commitUnsafePayload(payload));
+    const reads = suite.cons.script.count('latestUnsafePayload');
+    await suite.stepper.step();
+    assert.equal(suite.cons.script.count('latestUnsafePayload'), reads, 'a follower does not repair');
+    assert.equal(suite.ctrl.script.count('postUnsafePayload'), 0);
+    assert.deepEqual([...suite.cons.script.unexpected, ...suite.ctrl.script.unexpected], []);
+    await suite.tearDown();
   });
 });

@@ -13,6 +13,8 @@ const BLOCK_TIME_MS = 250;
 const PAYLOAD_BYTES = 4 * 1024;
 const NEW_SEQUENCER_BOUND_MS = 5_000;
 const RESTART_AFTER_MS = 2_000;
+/** Longer than a second, so a block rebuilt at the same height gets a new timestamp. */
+const ACK_LOSS_MS = 1_500;
 
 interface ClusterMembership {
   servers: { id: string; addr: string; suffrage: number }[];
@@ -81,6 +83,36 @@ describe('e2e: three conductors on one simulated L2', { concurrency: false }, ()
     const s = devnet.l2.summary();
     assert.equal(s.reorgs, 0, 'no unsafe reorg');
     assert.equal(s.lost, 0, 'no acknowledged block lost');
+  });
+
+  test('a commit op-node gave up on but Raft kept: its next block at that height is refused, the next leader starts', async () => {
+    const leader = await waitFor('a sequencing leader with all conductors up', 30_000, async () => {
+      const l = await devnet.leader();
+      return l?.l2.sequencerActive && devnet.members.every((m) => m.conductor.running) ? l : undefined;
+    });
+    // Every commit lands in Raft but op-node never hears back, over a second boundary, so the block it builds
+    // again at the same height carries a new timestamp: a different block. Go's FSM would ignore it and answer
+    // success, and op-node would publish a block consensus does not hold.
+    leader.l2.dropCommitAcks = true;
+    await sleep(ACK_LOSS_MS);
+    leader.l2.stallAfterNextPublish = true;
+    leader.l2.dropCommitAcks = false;
+    const blocks = devnet.l2.summary().blocks;
+    await waitFor('the leader to publish again', 10_000, async () =>
+      devnet.l2.summary().blocks > blocks && devnet.l2.lastPublisherId === leader.id ? true : undefined,
+    );
+    // Its head is now frozen on the block it published; the next leader starts only if consensus holds that block.
+    const published = devnet.l2.summary().blocks;
+    try {
+      await devnet.call(leader, 'conductor_transferLeader');
+      const ms = await devnet.waitNewSequencer(leader.id, published, NEW_SEQUENCER_BOUND_MS);
+      assert.ok(ms <= NEW_SEQUENCER_BOUND_MS, `new sequencer after ${ms} ms`);
+    } finally {
+      leader.l2.setStalled(false);
+    }
+    const s = devnet.l2.summary();
+    assert.equal(s.reorgs, 0);
+    assert.equal(s.lost, 0);
   });
 
   test('partition of the leader: the majority keeps producing, the minority cannot publish, heal without reorg', async () => {

@@ -8,6 +8,7 @@ import {
   PayloadCodecError,
 } from '../../src/fsm/payload-codec.ts';
 import { emptyLogDataText, PayloadFsm } from '../../src/fsm/payload-fsm.ts';
+import { UnsafePayloadConflictError } from '../../src/fsm/unsafe-payload-conflict-error.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { type LogEntry, LogType } from '../../src/raft/core/types.ts';
@@ -148,7 +149,9 @@ describe('payload FSM rules', () => {
     fsm.apply(entry(b));
     assert.deepEqual(fsm.latest(), decodeEnvelope(b));
     assert.equal(fsm.latestHead()?.blockHash, `0x${'00'.repeat(31)}0b`);
-    fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(5n))));
+    assert.ok(
+      fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(5n)))) instanceof UnsafePayloadConflictError,
+    );
     assert.deepEqual(fsm.latest(), decodeEnvelope(b), 'a lower block changes nothing');
   });
 
@@ -160,13 +163,28 @@ describe('payload FSM rules', () => {
     assert.throws(() => fsm.latest(), /stored unsafe payload changed after apply/);
   });
 
-  it('apply is monotonic: lower or equal block numbers are ignored (still success)', () => {
+  it('apply is monotonic: the same head again succeeds; any other block at or below it is refused', () => {
     const { fsm } = newFsm();
-    assert.equal(fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(10n, 0x01)))), undefined);
-    assert.equal(fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(9n, 0x02)))), undefined);
-    assert.equal(fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(10n, 0x03)))), undefined);
+    const head10 = encodeEnvelope(createPayloadEnvelope(10n, 0x01));
+    assert.equal(fsm.apply(entry(head10)), undefined);
+    assert.equal(
+      fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(10n, 0x01)))),
+      undefined,
+      'a retried commit',
+    );
+    const lower = fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(9n, 0x02))));
+    assert.ok(lower instanceof UnsafePayloadConflictError);
+    assert.equal(
+      lower.message,
+      `unsafe payload 9 0x${'00'.repeat(31)}02 conflicts with the committed unsafe head 10 0x${'00'.repeat(31)}01`,
+    );
+    const sibling = fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(10n, 0x03))));
+    assert.ok(sibling instanceof UnsafePayloadConflictError, 'another block at the same height');
+    assert.equal(sibling.committed.blockHash, `0x${'00'.repeat(31)}01`);
+    assert.equal(sibling.offered.blockHash, `0x${'00'.repeat(31)}03`);
     assert.equal(fsm.latestHead()?.blockNumber, 10n);
     assert.equal(fsm.latestHead()?.blockHash, `0x${'00'.repeat(31)}01`);
+    assert.equal(fsm.snapshot(), head10, 'refusals change nothing');
     assert.equal(fsm.apply(entry(encodeEnvelope(createPayloadEnvelope(11n, 0x04)))), undefined);
     assert.equal(fsm.latestHead()?.blockHash, `0x${'00'.repeat(31)}04`);
   });
