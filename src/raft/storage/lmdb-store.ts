@@ -130,7 +130,7 @@ export class LmdbLogStore implements LogStore {
     return this.gate.run(async () => {
       checkAppend(this.bounds(), entries);
       if (entries.length === 0) return;
-      const records = entries.map((e) => [indexKey(e.index), Buffer.from(encodeEntry(e).buffer)] as const);
+      const records = entries.map((e) => [indexKey(e.index), encodeEntry(e)] as const);
       try {
         await this.db.transaction(() => {
           for (const [k, v] of records) this.db.put(k, v);
