@@ -1,16 +1,33 @@
 /**
  * Receive buffer of one connection: bytes arrive in chunks, frames are parsed from the front.
- * Invariants: holds at most `bytesMax` unconsumed bytes (append throws past that); grows geometrically,
- * compacts instead of growing when the consumed prefix frees enough room, and drops a large backing
- * store once it is empty, so one 16 MiB snapshot does not pin 16 MiB per idle connection.
+ *
+ * Invariants:
+ * - holds at most `bytesMax` unconsumed bytes (append throws past that);
+ * - grows geometrically, or straight to the size the parser says the current frame needs (`reserve`), so a
+ *   1 MB entry costs one allocation instead of a chain of doublings (a fresh large allocation is the
+ *   expensive part: its pages fault in on first touch);
+ * - compacts instead of growing when the consumed prefix frees enough room, and drops a large backing
+ *   store once it is empty, so one 16 MiB snapshot does not pin 16 MiB per idle connection.
+ * Decoded values are copied out (MsgpackReader.keep), so consumed bytes may be overwritten.
  */
 import { WireError, WireErrorCode } from './wire-errors.ts';
 
 const INITIAL_CAPACITY_BYTES = 64 * 1024;
 const RETAINED_CAPACITY_BYTES_MAX = 1024 * 1024;
+/** Room kept after a reserved frame for the fields that follow its large value and the next frame's head. */
+const RESERVE_SLACK_BYTES = 64 * 1024;
+
+/**
+ * Uninitialised memory (every byte is written by append before it is read), as a plain Uint8Array so views
+ * and copies taken from it have Uint8Array semantics (Buffer#slice would not copy).
+ */
+function allocate(n: number): Uint8Array {
+  const b = Buffer.allocUnsafeSlow(n);
+  return new Uint8Array(b.buffer, b.byteOffset, n);
+}
 
 export class FrameBuffer {
-  private buf = new Uint8Array(INITIAL_CAPACITY_BYTES);
+  private buf: Uint8Array = allocate(INITIAL_CAPACITY_BYTES);
   private start = 0;
   private end = 0;
   private readonly bytesMax: number;
@@ -42,26 +59,38 @@ export class FrameBuffer {
     if (this.end + chunk.length > this.buf.length) {
       if (len + chunk.length <= this.buf.length) {
         this.buf.copyWithin(0, this.start, this.end);
+        this.start = 0;
+        this.end = len;
       } else {
-        let cap = this.buf.length * 2;
+        let cap = Math.max(this.buf.length, INITIAL_CAPACITY_BYTES) * 2;
         while (cap < len + chunk.length) cap *= 2;
-        const next = new Uint8Array(cap);
-        next.set(this.buf.subarray(this.start, this.end));
-        this.buf = next;
+        this.moveTo(Math.min(cap, this.bytesMax));
       }
-      this.start = 0;
-      this.end = len;
     }
     this.buf.set(chunk, this.end);
     this.end += chunk.length;
   }
 
+  /** The parser needs `n` unconsumed bytes to finish the current frame: make room for them in one step. */
+  reserve(n: number): void {
+    if (n > this.bytesMax || this.start + n <= this.buf.length) return;
+    if (n <= this.buf.length) return; // compaction in append will make room
+    this.moveTo(Math.min(n + RESERVE_SLACK_BYTES, this.bytesMax));
+  }
+
   consume(n: number): void {
     this.start += n;
-    if (this.start >= this.end) {
-      this.start = 0;
-      this.end = 0;
-      if (this.buf.length > RETAINED_CAPACITY_BYTES_MAX) this.buf = new Uint8Array(INITIAL_CAPACITY_BYTES);
-    }
+    if (this.start < this.end) return;
+    if (this.buf.length > RETAINED_CAPACITY_BYTES_MAX) this.buf = allocate(INITIAL_CAPACITY_BYTES);
+    this.start = 0;
+    this.end = 0;
+  }
+
+  private moveTo(capacity: number): void {
+    const next = allocate(capacity);
+    next.set(this.buf.subarray(this.start, this.end));
+    this.end -= this.start;
+    this.start = 0;
+    this.buf = next;
   }
 }

@@ -99,6 +99,7 @@ export class InboundConnection {
       } catch (e) {
         if (e instanceof NeedMoreBytes) {
           this.needBytes = e.needEnd - this.buf.begin;
+          this.buf.reserve(this.needBytes);
           break;
         }
         if (e instanceof WireError) {
