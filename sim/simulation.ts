@@ -98,6 +98,9 @@ class Simulation {
         appendsInflightMax: 4,
         // Half the seeds evict every applied entry's data, so replication re-reads from the store.
         entryCacheBytesMax,
+        // A third of the seeds send commit indexes at once, the rest after a commit timeout (no rng draw, so
+        // every other seed-derived choice is unchanged).
+        commitTimeoutTicks: (opts.seed % 3) * 2,
         ...(opts.mutations ? { mutations: opts.mutations } : {}),
       };
       // Clock-rate skew: each server's tick runs up to ±15% fast or slow.

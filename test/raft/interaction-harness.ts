@@ -233,6 +233,8 @@ export class InteractionCluster {
         electionTimeoutTicks: Number(kv.get('election') ?? 10),
         leaseTimeoutTicks: Number(kv.get('lease') ?? 5),
         heartbeatIntervalTicks: 1,
+        // 0 (the scripts' default): a commit index is sent alone at once; commit-timeout.txt sets it.
+        commitTimeoutTicks: Number(kv.get('commit-timeout') ?? 0),
         maxAppendEntries: Number(kv.get('max-append') ?? 64),
         trailingLogs: Number(kv.get('trailing') ?? 1000),
         preVote: kv.get('prevote') !== 'false',

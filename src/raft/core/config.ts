@@ -16,6 +16,12 @@ export interface RaftCoreConfig {
   readonly leaseTimeoutTicks: number;
   /** Leader: heartbeat period (hashicorp HT/10). */
   readonly heartbeatIntervalTicks: number;
+  /**
+   * Leader: a commit index the followers have not seen yet is sent on its own (an AppendEntries without
+   * entries) only once no commit has advanced for this many ticks (hashicorp CommitTimeout); until then it
+   * rides on the next append. 0 sends it at once. Saves two round trips per commit under load.
+   */
+  readonly commitTimeoutTicks?: number;
   /** Entries per AppendEntries (hashicorp MaxAppendEntries, 1..1024). */
   readonly maxAppendEntries: number;
   /** Bytes of entry data per AppendEntries (at least one entry is always sent). */
@@ -52,6 +58,7 @@ export const RAFT_CORE_DEFAULTS = {
   appendsInflightMax: 16,
   configChangesQueuedMax: 16,
   entryCacheBytesMax: 64 * 1024 * 1024,
+  commitTimeoutTicks: 5,
 } as const;
 
 export function validateRaftCoreConfig(c: RaftCoreConfig): void {
@@ -63,6 +70,7 @@ export function validateRaftCoreConfig(c: RaftCoreConfig): void {
     'lease timeout must be in [1, heartbeat timeout]',
   );
   assert(c.heartbeatIntervalTicks >= 1, 'heartbeat interval must be ≥ 1 tick');
+  assert((c.commitTimeoutTicks ?? 0) >= 0, 'commit timeout must be ≥ 0 ticks');
   assert(c.maxAppendEntries >= 1 && c.maxAppendEntries <= 1024, 'MaxAppendEntries must be in 1..1024');
   assert(c.trailingLogs >= 0, 'trailing logs must be ≥ 0');
   assert(c.proposalsInflightMax >= 1 && c.appendsInflightMax >= 1, 'queue bounds must be ≥ 1');

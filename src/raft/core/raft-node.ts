@@ -156,6 +156,8 @@ export class RaftNode {
   private latest: ConfigAt;
   private committed: ConfigAt;
   private tickCount = 0;
+  /** Tick of the latest commit-index advance (commit-only appends wait commitTimeoutTicks after it). */
+  private commitAdvancedTick = 0;
   private electionElapsed = 0;
   /** Ticks since the current leader was last heard (AppendEntries / InstallSnapshot accepted from it). */
   private leaderContactElapsed = 0;
@@ -984,7 +986,10 @@ export class RaftNode {
       if (p.state === 'probe' && p.probeSent) return;
       if (p.state === 'replicate' && p.inflight >= this.config.appendsInflightMax) return;
       const hasEntries = p.nextIndex <= last;
-      const needCommit = p.commitSent < this.commitIndex;
+      // A commit index alone waits for the commit timeout (hashicorp CommitTimeout); entries carry it anyway.
+      const needCommit =
+        p.commitSent < this.commitIndex &&
+        this.tickCount - this.commitAdvancedTick >= (this.config.commitTimeoutTicks ?? 0);
       // Nothing to send: no new entries, commit already known, and (when probing) the match is known.
       if (!hasEntries && !needCommit && (p.state === 'replicate' || p.matchIndex === p.nextIndex - 1)) return;
       const prevLogIndex = p.nextIndex - 1;
@@ -1059,6 +1064,7 @@ export class RaftNode {
     assert(to <= this.log.lastIndex(), `commit ${to} beyond last index ${this.log.lastIndex()}`);
     const from = this.commitIndex;
     this.commitIndex = to;
+    this.commitAdvancedTick = this.tickCount;
     for (const e of this.log.slice(Math.max(from + 1, this.log.firstIndex()), to)) {
       if (e.type === LogType.Configuration)
         this.committed = { configuration: this.codec.decode(e.data), index: e.index };

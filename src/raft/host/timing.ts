@@ -9,7 +9,7 @@ export interface RaftHostTiming {
   readonly heartbeatTimeoutMs: number;
   readonly electionTimeoutMs: number;
   readonly leaseTimeoutMs: number;
-  /** Accepted for hashicorp parity; the core sends commit updates as soon as the commit index moves. */
+  /** A commit index alone is sent to followers once no commit advanced for this long (hashicorp CommitTimeout). */
   readonly commitTimeoutMs: number;
   readonly snapshotIntervalMs: number;
   readonly snapshotThreshold: number;
@@ -49,6 +49,7 @@ export function coreConfigFromTiming(
     electionTimeoutTicks: Math.max(heartbeatTimeoutTicks, ticks(t.electionTimeoutMs, t.tickMs)),
     leaseTimeoutTicks: Math.min(heartbeatTimeoutTicks, ticks(t.leaseTimeoutMs, t.tickMs)),
     heartbeatIntervalTicks: Math.max(1, Math.floor(heartbeatTimeoutTicks / 10)),
+    commitTimeoutTicks: ticks(t.commitTimeoutMs, t.tickMs),
     maxAppendEntries: t.maxAppendEntries,
     trailingLogs: t.trailingLogs,
     preVote,
