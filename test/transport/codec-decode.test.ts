@@ -10,7 +10,7 @@ import { type LogEntry, LogType, Suffrage } from '../../src/raft/core/types.ts';
 import { encodeRequest, readRequestFrame } from '../../src/raft/transport/codec.ts';
 import { readGoTime, writeGoTime } from '../../src/raft/transport/go-time.ts';
 import { MsgpackReader, NeedMoreBytes } from '../../src/raft/transport/msgpack-reader.ts';
-import { MsgpackWriter } from '../../src/raft/transport/msgpack-writer.ts';
+import { MsgpackWriter, ZERO_COPY_BYTES_MIN } from '../../src/raft/transport/msgpack-writer.ts';
 import { WireError, WireErrorCode } from '../../src/raft/transport/wire-errors.ts';
 
 const BYTES_MAX = 1024 * 1024;
@@ -136,6 +136,49 @@ describe('Go time forms', () => {
   });
 });
 
+describe('zero-copy chunks', () => {
+  /** Reference encoding of one str/raw value, independent of MsgpackWriter. */
+  const refRaw = (b: Uint8Array): Uint8Array => {
+    const n = b.length;
+    const head =
+      n < 32
+        ? [0xa0 | n]
+        : n <= 0xffff
+          ? [0xda, n >> 8, n & 0xff]
+          : [0xdb, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+    return cat([Uint8Array.from(head), b]);
+  };
+
+  it('chunks() joined = bytes() = the reference encoding; large values are referenced, small copied', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 40 }),
+            fc
+              .integer({ min: ZERO_COPY_BYTES_MIN - 2, max: 70_000 })
+              .map((n) => new Uint8Array(n).fill(n & 0xff)),
+          ),
+          { maxLength: 12 },
+        ),
+        (values) => {
+          const w = new MsgpackWriter(16);
+          for (const v of values) w.byte(0x01).raw(v);
+          const want = cat(values.flatMap((v) => [Uint8Array.of(0x01), refRaw(v)]));
+          const chunks = w.chunks();
+          assert.deepEqual(cat(chunks), want);
+          assert.deepEqual(w.bytes(), want);
+          assert.equal(w.length, want.length);
+          for (const v of values) {
+            const referenced = chunks.some((c) => c === v);
+            assert.equal(referenced, v.length >= ZERO_COPY_BYTES_MIN, `value of ${v.length} bytes`);
+          }
+        },
+      ),
+    );
+  });
+});
+
 describe('round trips (fast-check)', () => {
   const rec = <T extends object>(m: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> =>
     fc.record(m, { noNullPrototype: true }) as unknown as fc.Arbitrary<T>;
@@ -145,7 +188,8 @@ describe('round trips (fast-check)', () => {
     index: u,
     term: u,
     type: fc.constantFrom(0, 1, 2, 3, 4, 5) as fc.Arbitrary<LogType>,
-    data: fc.uint8Array({ maxLength: 300 }),
+    // Around ZERO_COPY_BYTES_MIN too, so referenced (not copied) entry data is round-tripped.
+    data: fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ minLength: 4090, maxLength: 4200 })),
     appendedAtMs: fc.integer({ min: 1, max: 4102444800000 }),
   });
   const request: fc.Arbitrary<RaftRequest> = fc.oneof(

@@ -108,8 +108,10 @@ function writeEntry(w: MsgpackWriter, e: LogEntry, profile: WireProfile): void {
 }
 
 /**
- * Encodes a request as the chunks to write: [type byte + map] and, for InstallSnapshot, the raw
- * snapshot bytes (kept separate so a large snapshot is not copied).
+ * Encodes a request as the chunks to write: the type byte + map, with large entry data referenced rather
+ * than copied (MsgpackWriter.chunks), and for InstallSnapshot the raw snapshot bytes after it. Entry data
+ * is immutable once proposed or read from a store (stores copy on read), so a reference stays valid until
+ * the socket has written it.
  */
 export function encodeRequest(m: RaftRequest, profile: WireProfile = 'v1.7'): Uint8Array[] {
   const v17 = profile === 'v1.7';
@@ -170,8 +172,9 @@ export function encodeRequest(m: RaftRequest, profile: WireProfile = 'v1.7'): Ui
       break;
     }
   }
-  const head = w.bytes();
-  return m.type === 'installSnapshot' && m.data.length > 0 ? [head, m.data] : [head];
+  const chunks = w.chunks();
+  if (m.type === 'installSnapshot' && m.data.length > 0) chunks.push(m.data);
+  return chunks;
 }
 
 /** The 1.7 header's `Addr` key of a response (nil for replies hashicorp sends without a header). */

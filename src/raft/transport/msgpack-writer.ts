@@ -7,11 +7,18 @@
  *   written (no raft field is negative);
  * - nil as 0xc0, booleans as 0xc2/0xc3.
  * Invariant: integers are safe JS integers (< 2^53); the buffer grows geometrically, so encoding is O(n).
+ *
+ * Zero copy: a raw value of at least ZERO_COPY_BYTES_MIN is not copied; `chunks()` hands it back by
+ * reference between the encoded segments around it, so a 1 MB log entry goes from the caller's buffer to
+ * the socket's writev untouched (on this class of machine a fresh 1 MB copy costs ~0.5 ms of page faults).
+ * The caller must not mutate such a value until the chunks are written. `bytes()` joins everything.
  */
 
 const INITIAL_CAPACITY_BYTES = 256;
 const FIXSTR_LEN_MAX = 31;
 const STR16_LEN_MAX = 0xffff;
+/** Raw values this large are referenced, not copied, by `chunks()`. */
+export const ZERO_COPY_BYTES_MIN = 4096;
 
 const utf8 = new TextEncoder();
 
@@ -19,6 +26,11 @@ export class MsgpackWriter {
   private buf: Uint8Array;
   private view: DataView;
   private pos = 0;
+  /** Finished output: encoded segments and referenced raw values, in order. */
+  private readonly done: Uint8Array[] = [];
+  /** Start of the current (not yet finished) encoded segment in `buf`. */
+  private segStart = 0;
+  private doneBytes = 0;
 
   constructor(capacityBytes: number = INITIAL_CAPACITY_BYTES) {
     this.buf = new Uint8Array(capacityBytes);
@@ -79,22 +91,29 @@ export class MsgpackWriter {
   /** Raw/str family header + bytes (Go `[]byte` and `string`). */
   raw(bytes: Uint8Array): this {
     const n = bytes.length;
+    const copy = n < ZERO_COPY_BYTES_MIN;
     if (n <= FIXSTR_LEN_MAX) {
       this.ensure(1 + n);
       this.buf[this.pos++] = 0xa0 | n;
     } else if (n <= STR16_LEN_MAX) {
-      this.ensure(3 + n);
+      this.ensure(copy ? 3 + n : 3);
       this.buf[this.pos++] = 0xda;
       this.view.setUint16(this.pos, n);
       this.pos += 2;
     } else {
-      this.ensure(5 + n);
+      this.ensure(copy ? 5 + n : 5);
       this.buf[this.pos++] = 0xdb;
       this.view.setUint32(this.pos, n);
       this.pos += 4;
     }
-    this.buf.set(bytes, this.pos);
-    this.pos += n;
+    if (copy) {
+      this.buf.set(bytes, this.pos);
+      this.pos += n;
+    } else {
+      this.done.push(this.buf.subarray(this.segStart, this.pos), bytes);
+      this.doneBytes += this.pos - this.segStart + n;
+      this.segStart = this.pos;
+    }
     return this;
   }
 
@@ -142,11 +161,25 @@ export class MsgpackWriter {
     return this.str(name);
   }
 
+  /** The output as the chunks to write, in order: encoded segments and referenced raw values. */
+  chunks(): Uint8Array[] {
+    const tail = this.buf.subarray(this.segStart, this.pos);
+    return tail.length > 0 || this.done.length === 0 ? [...this.done, tail] : [...this.done];
+  }
+
+  /** The output as one array (a copy when raw values were referenced). */
   bytes(): Uint8Array {
-    return this.buf.subarray(0, this.pos);
+    if (this.done.length === 0) return this.buf.subarray(0, this.pos);
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const c of this.chunks()) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
   }
 
   get length(): number {
-    return this.pos;
+    return this.doneBytes + this.pos - this.segStart;
   }
 }

@@ -97,7 +97,10 @@ export class OutboundConnection {
     const timer = setTimeout(() => this.fail(`i/o timeout waiting for ${req.type} reply`), deadlineMs);
     timer.unref();
     this.inflight.push({ req, timer });
+    // One writev for the frame: its chunks reference the entries' data rather than copies of it.
+    this.socket.cork();
     for (const c of chunks) this.socket.write(c);
+    this.socket.uncork();
   }
 
   private onData(chunk: Buffer): void {
