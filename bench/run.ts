@@ -18,7 +18,6 @@ import { parseArgs } from 'node:util';
 import { Devnet } from '../sim/devnet/devnet.ts';
 import { runFailoverBench } from './failover.bench.ts';
 import { BENCH_DEVNET_RUNTIME, buildDaemon } from './lib/daemon-runtime.ts';
-import { settleDevnet } from './lib/devnet-settle.ts';
 import { runE2eCommitBench } from './lib/e2e-commit.ts';
 import type { ClusterKind } from './lib/http-raft-cluster.ts';
 import { machineInfo, measureDiskFloor, measureLoopbackRtt } from './lib/machine.ts';
@@ -180,7 +179,7 @@ async function main(): Promise<number> {
           s.soak = await runSoakBench(devnet, params.soakSeconds, log);
         });
         await section(s, 'e2e', async () => {
-          s.e2e = await runE2eCommitBench(await settleDevnet(devnet), sizes, params.e2eIterations);
+          s.e2e = await runE2eCommitBench(devnet, sizes, params.e2eIterations, log);
         });
         await section(s, 'failover', async () => {
           const r = await runFailoverBench(devnet, params.kills, params.transfers, log);

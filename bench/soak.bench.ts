@@ -1,8 +1,9 @@
-// Steady state of the real daemon under op-node's load: 4 commits/s of a 1 MB payload, JSON-RPC
-// conductor_commitUnsafePayload to the leader conductor of a running devnet (one outstanding, as op-node sends
-// them, on a fixed 250 ms schedule), for the soak duration, while the devnet's own sequencer keeps sequencing
-// its small blocks. (The simulated op-node cannot build 1 MB blocks every 250 ms itself: its block hash is
-// JS keccak over the transactions, about 0.4 ms per KB, so the bench sends the 1 MB commits directly.) Sampled every SAMPLE_MS from the leader conductor process (which does all the work):
+// Steady state of the real daemon under op-node's load: 4 commits/s of a 1 MB block, committed with JSON-RPC
+// conductor_commitUnsafePayload by the devnet's sequencing op-node to its (leader) conductor, one outstanding,
+// on a fixed 250 ms schedule, for the soak duration; the devnet's block timers are off meanwhile. The blocks
+// are real chain blocks (each on the previous head, so the FSM takes each as the new head); they reuse one
+// 1 MB transaction list whose root is hashed once (JS keccak costs about 0.4 ms per KB). Sampled every
+// SAMPLE_MS from the leader conductor process (which does all the work):
 // RSS anonymous vs file-backed (/proc/<pid>/status RssAnon/RssFile), V8 heap used and event-loop delay
 // p99/max (prom-client default metrics, whose event-loop histogram restarts at each scrape, so each sample is
 // one window), and the bytes its data directory holds. Heap growth compares the lowest heap seen in the first
@@ -11,8 +12,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Pool } from 'undici';
 import { Devnet, type DevnetMember } from '../sim/devnet/devnet.ts';
+import { fillerTransactions } from '../sim/l2/block.ts';
 import { DAEMON_NODE_OPTIONS } from '../src/cli/node-options.ts';
 import { diskBytesHeld, metric, scrapeMetrics } from './lib/daemon-probe.ts';
 import { buildDaemon } from './lib/daemon-runtime.ts';
@@ -20,11 +21,9 @@ import { settleDevnet } from './lib/devnet-settle.ts';
 import { procStatusBytes } from './lib/http-raft-cluster.ts';
 import { startIdleLoopProbe } from './lib/machine.ts';
 import { fmtBytes, fmtMs, type LatencySummary, sleep, summarize } from './lib/stats.ts';
-import { envelopeJson } from './payload-fixture.ts';
 
 export const SOAK_COMMIT_INTERVAL_MS = 250;
 export const SOAK_PAYLOAD_BYTES = 1_000_000;
-const COMMIT_TIMEOUT_MS = 10_000;
 const SAMPLE_MS = 5_000;
 const TEN_MINUTES_MS = 600_000;
 
@@ -52,9 +51,9 @@ export interface SoakResult {
 }
 
 /**
- * Commits the same 1 MB JSON body every SOAK_COMMIT_INTERVAL_MS (serially) until `stop()`; collects latencies.
- * A refused commit (the leader changed) makes it look the leader up again, as op-node's conductor client
- * would be pointed at the new sequencer's conductor.
+ * Has the sequencing op-node build and commit a 1 MB block every SOAK_COMMIT_INTERVAL_MS (one at a time, on a
+ * fixed schedule) until `stop()`, with the devnet's block timers off so these are the only blocks; collects
+ * commit latencies. When the sequencer moves (a leader change), the load follows it.
  */
 function startCommitLoad(
   devnet: Devnet,
@@ -63,60 +62,37 @@ function startCommitLoad(
   current(): DevnetMember;
   stop(): Promise<{ latencies: number[]; errors: number; leaderChanges: number }>;
 } {
-  const body = Buffer.from(
-    JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'conductor_commitUnsafePayload',
-      params: [envelopeJson(SOAK_PAYLOAD_BYTES)],
-    }),
-  );
-  let leader = first;
-  let pool = new Pool(leader.conductor.rpcUrl, { connections: 1 });
+  const transactions = fillerTransactions(SOAK_PAYLOAD_BYTES, 'soak');
+  for (const m of devnet.members) m.l2.autoSequence = false;
+  let sequencer = first;
   const latencies: number[] = [];
   let errors = 0;
   let leaderChanges = 0;
   let running = true;
-  const failed = async (): Promise<void> => {
-    errors++;
-    const now = await devnet.leader();
-    if (now && now !== leader) {
-      leaderChanges++;
-      leader = now;
-      const old = pool;
-      pool = new Pool(leader.conductor.rpcUrl, { connections: 1 });
-      await old.close();
-    }
-  };
   const loop = (async () => {
     let next = performance.now();
     while (running) {
-      const t0 = performance.now();
+      const now = devnet.members.find((m) => m.l2.sequencerActive && !m.l2.down);
+      if (now && now !== sequencer) {
+        leaderChanges++;
+        sequencer = now;
+      }
       try {
-        const res = await pool.request({
-          method: 'POST',
-          path: '/',
-          body,
-          headers: { 'content-type': 'application/json' },
-          headersTimeout: COMMIT_TIMEOUT_MS,
-          bodyTimeout: COMMIT_TIMEOUT_MS,
-        });
-        const text = await res.body.text();
-        if (res.statusCode !== 200 || text.includes('"error"')) await failed();
-        else latencies.push(performance.now() - t0);
+        if (!now) throw new Error('no sequencer');
+        latencies.push(await now.l2.sequenceNow(transactions, 'json'));
       } catch {
-        await failed();
+        errors++;
       }
       next += SOAK_COMMIT_INTERVAL_MS;
       await sleep(Math.max(0, next - performance.now()));
     }
   })();
   return {
-    current: () => leader,
+    current: () => sequencer,
     async stop() {
       running = false;
       await loop;
-      await pool.close();
+      for (const m of devnet.members) m.l2.autoSequence = true;
       return { latencies, errors, leaderChanges };
     },
   };

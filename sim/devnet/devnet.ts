@@ -9,6 +9,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodePayloadForCommit } from '../../src/fsm/payload-codec.ts';
 import { rpcCall } from '../l2/json-rpc-http.ts';
 import type { L2Node } from '../l2/l2-node.ts';
 import { SimL2 } from '../l2/network.ts';
@@ -93,6 +94,7 @@ export class Devnet {
       blockTimeMs: opts.blockTimeMs,
       payloadBytes: opts.payloadBytes,
       commitMode: opts.commitMode ?? 'json',
+      encodeSsz: (env) => encodePayloadForCommit(env).ssz,
       log: this.log,
     });
   }

@@ -31,8 +31,17 @@ function q(n: bigint): Hex {
   return n === 0n ? '0x' : numberToHex(n);
 }
 
+/** Transaction roots of lists reused across blocks (fillerTransactions), so only the header is hashed again. */
+const reusedTxRoots = new WeakMap<readonly Hex[], Hex>();
+
+function transactionsRoot(txs: readonly Hex[]): Hex {
+  if (txs.length === 0) return EMPTY_TRIE_ROOT;
+  const known = reusedTxRoots.get(txs);
+  return known ?? keccak256(toRlp([...txs]));
+}
+
 export function headerHash(p: ExecutionPayloadJson, parentBeaconBlockRoot: Hex): Hex {
-  const txRoot = p.transactions.length === 0 ? EMPTY_TRIE_ROOT : keccak256(toRlp([...p.transactions]));
+  const txRoot = transactionsRoot(p.transactions);
   const header: Hex[] = [
     p.parentHash,
     EMPTY_OMMERS_HASH,
@@ -71,14 +80,25 @@ export interface BuildBlockParams {
   readonly payloadBytes: number;
   /** Distinguishes blocks built by different sequencers at the same height (so a reorg would be visible). */
   readonly salt: string;
+  /**
+   * A list from `fillerTransactions` to carry instead of `payloadBytes` of fresh filler: its root is hashed
+   * once, not per block (JS keccak costs about 0.4 ms per KB, too slow for 1 MB blocks every 250 ms).
+   */
+  readonly transactions?: readonly Hex[];
 }
 
-const TX_CHUNK_BYTES = 32 * 1024;
+/** Opaque transactions totalling `bytes`, for reuse across many blocks (benchmarks); the root is cached. */
+export function fillerTransactions(bytes: number, salt: string): readonly Hex[] {
+  const txs = Object.freeze(
+    fillTransactions(keccak256(new TextEncoder().encode(`filler/${salt}/${bytes}`)), bytes),
+  );
+  reusedTxRoots.set(txs, keccak256(toRlp([...txs])));
+  return txs;
+}
 
-export function buildBlock(params: BuildBlockParams): SimBlock {
-  const seed = keccak256(new TextEncoder().encode(`${params.salt}/${params.number}/${params.parentHash}`));
+function fillTransactions(seed: Hex, bytes: number): Hex[] {
   const transactions: Hex[] = [];
-  for (let left = params.payloadBytes, i = 0; left > 0; i++) {
+  for (let left = bytes, i = 0; left > 0; i++) {
     const n = Math.min(left, TX_CHUNK_BYTES);
     const tx = new Uint8Array(n);
     // Deterministic filler from a xorshift32 seeded by the block seed: cheap, and different for each block.
@@ -92,6 +112,14 @@ export function buildBlock(params: BuildBlockParams): SimBlock {
     transactions.push(bytesToHex(tx));
     left -= n;
   }
+  return transactions;
+}
+
+const TX_CHUNK_BYTES = 32 * 1024;
+
+export function buildBlock(params: BuildBlockParams): SimBlock {
+  const seed = keccak256(new TextEncoder().encode(`${params.salt}/${params.number}/${params.parentHash}`));
+  const transactions = params.transactions ?? fillTransactions(seed, params.payloadBytes);
   const base = {
     parentHash: params.parentHash,
     feeRecipient: FEE_RECIPIENT,

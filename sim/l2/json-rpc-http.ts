@@ -105,10 +105,25 @@ export class RpcCallError extends Error {
 }
 
 /** One JSON-RPC call with an overall timeout. Connection failures and timeouts throw RpcCallError(undefined). */
-export async function rpcCall<T>(
+export function rpcCall<T>(
   url: string,
   method: string,
   params: readonly unknown[],
+  timeoutMs: number,
+): Promise<T> {
+  return rpcCallBody<T>(url, method, jsonRpcBody(method, params), timeoutMs);
+}
+
+/** The request body of a JSON-RPC call (encode once, send on every attempt). */
+export function jsonRpcBody(method: string, params: readonly unknown[]): string {
+  return JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
+}
+
+/** `rpcCall` with a body already encoded by `jsonRpcBody`. */
+export async function rpcCallBody<T>(
+  url: string,
+  method: string,
+  body: string,
   timeoutMs: number,
 ): Promise<T> {
   let res: Response;
@@ -116,7 +131,7 @@ export async function rpcCall<T>(
     res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+      body,
       signal: AbortSignal.timeout(Math.max(1, Math.round(timeoutMs))),
     });
   } catch (e) {

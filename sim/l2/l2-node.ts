@@ -9,7 +9,14 @@
 import type { Hex } from 'viem';
 import type { ExecutionPayloadEnvelopeJson } from '../../src/fsm/envelope.ts';
 import { blockFromEnvelope, buildBlock, type SimBlock, verifyEnvelopeHash } from './block.ts';
-import { type RpcHandler, type RpcHttpServer, rpcCall, startRpcServer } from './json-rpc-http.ts';
+import {
+  jsonRpcBody,
+  type RpcHandler,
+  type RpcHttpServer,
+  rpcCall,
+  rpcCallBody,
+  startRpcServer,
+} from './json-rpc-http.ts';
 
 export const CONDUCTOR_RPC_TIMEOUT_MS = 1_000;
 export const CONDUCTOR_ATTEMPTS = 2;
@@ -48,6 +55,8 @@ export class L2Node {
   private stalled = false;
   private downFlag = false;
   peerCount = 3;
+  /** Bench control: false stops the block timer from sequencing; blocks then come only from `sequenceNow`. */
+  autoSequence = true;
   /** Fault: every commit reaches the conductor, but op-node never sees the answer (as if it timed out). */
   dropCommitAcks = false;
   /** Fault: stall the head right after the next block this node publishes. */
@@ -131,7 +140,33 @@ export class L2Node {
   }
 
   private async tickSequencer(): Promise<void> {
-    if (!this.active || this.downFlag || this.stalled || this.building) return;
+    if (!this.autoSequence || !this.active || this.downFlag || this.stalled || this.building) return;
+    // A failed commit is logged by produce; op-node simply builds again on the next tick.
+    await this.produce(this.opts.payloadBytes, this.opts.commitMode).catch(() => undefined);
+  }
+
+  /**
+   * Bench control: build one block carrying `transactions` (from fillerTransactions) on the head now and run
+   * op-node's commit-then-publish path with `mode`; resolves with the commit's latency in ms (request out →
+   * answer in, the body encoded beforehand). Rejects when this node is not sequencing, is already building,
+   * or the commit failed.
+   */
+  sequenceNow(transactions: readonly Hex[], mode: CommitMode): Promise<number> {
+    if (!this.active || this.downFlag || this.stalled) {
+      return Promise.reject(new Error(`${this.id} is not sequencing`));
+    }
+    if (this.building) return Promise.reject(new Error(`${this.id} is already building a block`));
+    if (mode === 'binary' && !this.opts.encodeSsz) {
+      return Promise.reject(new Error(`${this.id} has no SSZ encoder for binary commits`));
+    }
+    return this.produce(transactions, mode);
+  }
+
+  /**
+   * Build on the head (fresh filler of `fill` bytes, or the given transactions), commit through the conductor,
+   * then publish and insert; the commit latency in ms.
+   */
+  private async produce(fill: number | readonly Hex[], mode: CommitMode): Promise<number> {
     this.building = true;
     try {
       const parent = this.headBlock;
@@ -140,18 +175,21 @@ export class L2Node {
         parentHash: parent.hash,
         number: parent.number + 1n,
         timestamp: ts > parent.timestamp ? ts : parent.timestamp,
-        payloadBytes: this.opts.payloadBytes,
+        payloadBytes: typeof fill === 'number' ? fill : 0,
         salt: this.id,
+        ...(typeof fill === 'number' ? {} : { transactions: fill }),
       });
-      const t0 = performance.now();
+      let latencyMs: number;
       try {
-        await this.commit(block);
+        latencyMs = await this.commit(block, mode);
       } catch (e) {
         this.opts.events.log(this, `commit of block ${block.number} failed: ${(e as Error).message}`);
-        return;
+        throw e;
       }
-      if (this.headBlock !== parent || this.downFlag) return; // raced with a stop/kill: op-node drops the block
-      this.opts.events.committed(this, block, performance.now() - t0);
+      // Raced with a stop/kill: op-node drops the block.
+      if (this.headBlock !== parent || this.downFlag)
+        throw new Error(`block ${block.number} dropped: head moved`);
+      this.opts.events.committed(this, block, latencyMs);
       this.opts.events.published(this, block);
       this.opts.events.gossip(this, block);
       this.insert(block);
@@ -159,24 +197,32 @@ export class L2Node {
         this.stallAfterNextPublish = false;
         this.stalled = true;
       }
+      return latencyMs;
     } finally {
       this.building = false;
     }
   }
 
-  /** op-node's conductor client: 1 s overall budget, 2 attempts 50 ms apart; overridden → no-op. */
-  private async commit(block: SimBlock): Promise<void> {
-    if (this.override) return;
-    const deadline = performance.now() + CONDUCTOR_RPC_TIMEOUT_MS;
+  /**
+   * op-node's conductor client: 1 s overall budget, 2 attempts 50 ms apart; overridden → no-op. The body is
+   * encoded once, before the clock starts; returns the time from the first request to the accepted answer.
+   */
+  private async commit(block: SimBlock, mode: CommitMode): Promise<number> {
+    if (this.override) return 0;
+    const binary = mode === 'binary' && this.opts.encodeSsz !== undefined;
+    const ssz = binary ? this.opts.encodeSsz!(block.envelope) : undefined;
+    const json = binary ? '' : jsonRpcBody('conductor_commitUnsafePayload', [block.envelope]);
+    const t0 = performance.now();
+    const deadline = t0 + CONDUCTOR_RPC_TIMEOUT_MS;
     let last: Error = new Error('no attempt');
     for (let attempt = 0; attempt < CONDUCTOR_ATTEMPTS; attempt++) {
       const left = deadline - performance.now();
       if (left <= 0) break;
       try {
-        if (this.opts.commitMode === 'binary' && this.opts.encodeSsz) await this.commitBinary(block, left);
-        else await rpcCall(this.conductorUrl, 'conductor_commitUnsafePayload', [block.envelope], left);
+        if (ssz) await this.commitBinary(ssz, left);
+        else await rpcCallBody(this.conductorUrl, 'conductor_commitUnsafePayload', json, left);
         if (this.dropCommitAcks) throw new Error('commit answer lost (fault)');
-        return;
+        return performance.now() - t0;
       } catch (e) {
         last = e as Error;
         await new Promise((r) => setTimeout(r, CONDUCTOR_RETRY_DELAY_MS));
@@ -185,8 +231,7 @@ export class L2Node {
     throw last;
   }
 
-  private async commitBinary(block: SimBlock, timeoutMs: number): Promise<void> {
-    const body = this.opts.encodeSsz!(block.envelope);
+  private async commitBinary(body: Uint8Array, timeoutMs: number): Promise<void> {
     const res = await fetch(`${this.conductorUrl}/commit-unsafe-payload`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream' },
