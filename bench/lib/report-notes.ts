@@ -23,9 +23,11 @@ export const PERFORMANCE_NOTES = `
   (\`raft.store\` lmdb, snapshot threshold 48, trailing logs 32, snapshot interval 1 s), simulated op-node /
   op-geth pairs in the bench process, and pass-through TCP fault proxies between the conductors (in the bench
   process too, so they compete with the client for the same core).
-- The soak sends the 1 MB commits itself (JSON, one outstanding, every 250 ms) while the devnet's own sequencer
-  keeps committing its 10 KB blocks: the simulated op-node hashes blocks with JS keccak (about 0.4 ms per KB),
-  so it cannot build 1 MB blocks every 250 ms.
+- The soak and the e2e commit rows are driven through the simulated op-node of the sequencing member: it builds
+  each block on its head (so the FSM takes it as the new head, as in production) and commits it to its conductor
+  with op-node's client policy, the body encoded before the clock starts; the devnet's block timer is off
+  meanwhile. Large blocks reuse one transaction list whose root is hashed once (JS keccak costs about 0.4 ms per
+  KB). Each e2e row starts on a settled devnet; a row disturbed by a leader change is measured again.
 
 ## What was optimised, and what each change bought (2026-12-07)
 - **Fresh memory is the expensive part on this VM.** Copying 1 MB into a new array costs 0.53 ms (page faults),
@@ -40,12 +42,20 @@ export const PERFORMANCE_NOTES = `
   under the payload churn. The image runs the daemon with \`NODE_OPTIONS=--max-semi-space-size=4\`
   (src/cli/node-options.ts; 4 MiB: 155 MiB, 2 MiB: 153, 8 MiB: 184, same latency), and the benchmarks run the
   compiled daemon with exactly those flags.
-- **Tried and not landed.** (1) Zero-copy frames (entry data referenced on send, views into a pinned frame buffer on
-  receive): about 2 s less copying in a 600-commit in-process profile, but the e2e kill -9 scenarios failed with it
-  (bisected to that commit in a clean worktree); the FSM now refuses stored bytes that changed after apply, so such a
-  breach fails loudly. (2) hashicorp's 50 ms CommitTimeout (two fewer round trips per follower per commit): e2e
-  results were confounded by (1). (3) Uninitialised allocations in the stores and one-step frame-buffer growth:
-  reverted with the rest while the e2e failure was being isolated; to be re-landed one at a time behind the e2e.
+- **Re-landed after the e2e failure was explained.** The e2e kill -9 failures that had these changes reverted were
+  a divergence in Go's FSM rule, not the changes: a commit op-node gave up on (1 s x 2 budget, a loaded machine)
+  still committed, op-node rebuilt the block at the same height, and the FSM ignored the second block but answered
+  success, so op-node published a block consensus did not hold. The FSM now refuses it and the conductor hands
+  op-node the committed head (docs/differences.md); a new e2e scenario reproduces the old failure without the fix.
+  Then, one at a time, each behind repeated e2e runs (one with a core kept busy): uninitialised memory for encoded
+  entries and writev of large entries in the file store; a receive buffer that grows once to the frame's size
+  instead of doubling from 64 KiB; hashicorp's 50 ms CommitTimeout (a commit index alone waits for it, so a
+  commit costs one round trip per follower, not two); and large entry data sent by reference (one writev per
+  frame) instead of copied into a msgpack buffer per follower. In the 600-commit in-process profile the last one
+  removed MsgpackWriter.raw (806 ms) and its buffer growth (203 ms) of self time.
+- **Tried and not landed.** Keeping received entry data as views into a pinned frame buffer (about 1 s less
+  copying in the same profile) was confirmed to break the e2e kill -9 scenario on its own, in a clean worktree; the
+  cause is not understood, so received entries are still copied out of the frame.
 
 ## Where the gaps are, and what would close them
 - **This machine.** 2 vCPUs shared by three Raft processes, the bench client, a Go cluster and (for e2e/soak) the
@@ -58,7 +68,7 @@ export const PERFORMANCE_NOTES = `
   is below what any 3-node commit on one disk reaches. Against Go the file store is ahead (ts-file rows); lmdb, the
   daemon's default and the store the goal is judged on, syncs twice per commit (data, then meta page) as bolt does.
   What would close most of the rest: \`raft.store=file\` (1.2× the floor per append in bench/store.bench.ts
-  against 2.7× for lmdb), a dedicated host, and the zero-copy frames once their e2e failure is understood.
+  against 2.7× for lmdb), a dedicated host, and zero-copy receive once its e2e failure is understood.
 - **Raft commit 1 MB p99.** Dominated by scheduler delays here (compare the Go cluster's p99 in the same run).
 - **JSON commit 1 MB p99 and binary 2 MB overhead.** The RPC edge alone (bench/commit.bench.ts, stand-in conductor)
   is a few ms at 2 MB binary; in the daemon the edge competes with two other conductors and the simulated L2 for the
@@ -70,5 +80,7 @@ export const PERFORMANCE_NOTES = `
   timeout (etcd's \`inLease\`, docs/differences.md), so the first survivor to time out wins. A smaller election
   timeout shrinks it proportionally; "next block" adds up to one block time for op-node's next slot.
 - **Disk held (met).** lmdb never shrinks its file (high-water mark of threshold 48 + trailing 32 entries of the
-  largest payload); the file store releases whole segments (51 MiB against lmdb's 81 MiB for 1 MB payloads).
+  largest payload); the file store releases whole segments (51 MiB against lmdb's 81 MiB for 1 MB payloads). Since
+  the soak's 1 MB blocks are real heads, the two retained FSM snapshots hold 1 MB each too (they held the devnet's
+  10 KB block when the bench posted a block below the head).
 `;
