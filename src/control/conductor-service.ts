@@ -302,8 +302,10 @@ export class ConductorService implements ConductorApi {
     return this.options.consensus.clusterMembership();
   }
 
-  /** Not gated by pause or override (Go). */
-  /** A payload the FSM refused as conflicting also queues a repair of op-node's head (see loop). */
+  /**
+   * Not gated by pause or override (Go). A payload the FSM refused as conflicting also queues a repair
+   * of op-node's head (see loop).
+   */
   async commitUnsafePayload(payload: EncodedPayload): Promise<void> {
     try {
       await this.options.consensus.commitUnsafePayload(payload);
