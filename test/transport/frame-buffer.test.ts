@@ -69,4 +69,18 @@ describe('FrameBuffer', () => {
     assert.equal(fb.bytes, backing, 'no reallocation after the reserve');
     assert.equal(fb.length, 1024 * 1024 + 10);
   });
+
+  it('keeps a payload-sized backing store for the next frame, but drops a snapshot-sized one', () => {
+    const fb = new FrameBuffer(64 * 1024 * 1024);
+    fb.reserve(2_000_000);
+    const kept = fb.bytes;
+    fb.append(chunk(2_000_000, 3));
+    fb.consume(fb.length);
+    fb.reserve(2_000_000);
+    assert.equal(fb.bytes, kept, 'a 2 MB payload frame reuses the same memory');
+    fb.reserve(16 * 1024 * 1024);
+    fb.append(chunk(16, 1));
+    fb.consume(fb.length);
+    assert.ok(fb.bytes.length <= 4 * 1024 * 1024, 'a 16 MiB snapshot frame is not pinned');
+  });
 });

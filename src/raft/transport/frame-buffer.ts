@@ -6,14 +6,16 @@
  * - grows geometrically, or straight to the size the parser says the current frame needs (`reserve`), so a
  *   1 MB entry costs one allocation instead of a chain of doublings (a fresh large allocation is the
  *   expensive part: its pages fault in on first touch);
- * - compacts instead of growing when the consumed prefix frees enough room, and drops a large backing
- *   store once it is empty, so one 16 MiB snapshot does not pin 16 MiB per idle connection.
- * Decoded values are copied out (MsgpackReader.keep), so consumed bytes may be overwritten.
+ * - compacts instead of growing when the consumed prefix frees enough room; keeps a backing store of up to
+ *   4 MiB between frames (the next 1–2 MB payload reuses it) and drops a larger one once it is empty, so
+ *   one 16 MiB snapshot does not pin 16 MiB per idle connection.
+ * Decoded values are copied out, so consumed bytes may be overwritten.
  */
 import { WireError, WireErrorCode } from './wire-errors.ts';
 
 const INITIAL_CAPACITY_BYTES = 64 * 1024;
-const RETAINED_CAPACITY_BYTES_MAX = 1024 * 1024;
+/** Kept between frames: room for a 2 MB payload's frame; a snapshot-sized store is dropped once empty. */
+const RETAINED_CAPACITY_BYTES_MAX = 4 * 1024 * 1024;
 /** Room kept after a reserved frame for the fields that follow its large value and the next frame's head. */
 const RESERVE_SLACK_BYTES = 64 * 1024;
 
