@@ -17,7 +17,8 @@ import { type Database, open, type RootDatabase } from 'lmdb';
 import type { Logger } from '../../logging/logger.ts';
 import type { HardState, Index, LogEntry } from '../core/types.ts';
 import { HARD_STATE_EMPTY } from '../core/types.ts';
-import { decodeEntry, encodeEntry } from './entry-codec.ts';
+import { decodeEntry } from './entry-codec.ts';
+import { EntryScratch } from './entry-scratch.ts';
 import {
   checkAppend,
   entryBytes,
@@ -70,6 +71,8 @@ export class LmdbLogStore implements LogStore {
   private first: Index = 0;
   private last: Index = 0;
   private readonly gate = new WriteGate('lmdb log store');
+  /** Entries are encoded here one at a time; appends are serialised by `gate`. */
+  private readonly scratch = new EntryScratch();
 
   constructor(
     private readonly env: RootDatabase,
@@ -130,14 +133,17 @@ export class LmdbLogStore implements LogStore {
     return this.gate.run(async () => {
       checkAppend(this.bounds(), entries);
       if (entries.length === 0) return;
-      const records = entries.map((e) => [indexKey(e.index), encodeEntry(e)] as const);
       try {
+        // Inside the write transaction each put copies its value at once, so one scratch buffer serves
+        // every entry of the batch.
         await this.db.transaction(() => {
-          for (const [k, v] of records) this.db.put(k, v);
+          for (const e of entries) this.db.put(indexKey(e.index), this.scratch.encode(e));
         });
         await this.env.flushed;
       } catch (e) {
         throw ioError('lmdb log store: append failed', e);
+      } finally {
+        this.scratch.release();
       }
       if (this.last === 0) this.first = entries[0]!.index;
       this.last = entries[entries.length - 1]!.index;
