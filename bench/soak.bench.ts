@@ -179,6 +179,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     payloadBytes: 10_000,
     conductorRuntime: values.runtime === 'source' ? 'source' : 'dist',
     conductorNodeOptions: values['node-options'],
+    faultProxies: false,
   });
   try {
     await devnet.start();

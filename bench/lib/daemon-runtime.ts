@@ -3,6 +3,8 @@
  * NODE_OPTIONS, so the figures are those of the shipped configuration and not of tsx's on-the-fly loader
  * (a second V8 isolate in every process: about 100 MiB more anonymous RSS per conductor in the soak).
  * buildDaemon() compiles dist/ from the current sources first, so a benchmark never measures stale code.
+ * The conductors talk Raft directly, as in production: the devnet's fault proxies (which would relay every
+ * payload through the benchmark process) are off, since no benchmark partitions the cluster.
  */
 import { execFileSync } from 'node:child_process';
 import type { DevnetOptions } from '../../sim/devnet/devnet.ts';
@@ -10,9 +12,13 @@ import { DAEMON_NODE_OPTIONS } from '../../src/cli/node-options.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-export const BENCH_DEVNET_RUNTIME: Pick<DevnetOptions, 'conductorRuntime' | 'conductorNodeOptions'> = {
+export const BENCH_DEVNET_RUNTIME: Pick<
+  DevnetOptions,
+  'conductorRuntime' | 'conductorNodeOptions' | 'faultProxies'
+> = {
   conductorRuntime: 'dist',
   conductorNodeOptions: DAEMON_NODE_OPTIONS,
+  faultProxies: false,
 };
 
 /** `tsc -p tsconfig.build.json` (a few seconds); throws with the compiler's output on failure. */

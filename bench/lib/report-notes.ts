@@ -20,9 +20,10 @@ export const PERFORMANCE_NOTES = `
 - Go side: hashicorp/raft 1.1.2 with raft-boltdb (Debian), the interop program test/interop/raftpeer, with
   op-conductor's defaults. TS side: the same Go timing defaults (\`RAFT_HOST_TIMING_DEFAULTS\`).
 - E2E, soak and failover run against the devnet (sim/devnet): 3 conductor processes with default settings
-  (\`raft.store\` lmdb, snapshot threshold 48, trailing logs 32, snapshot interval 1 s), simulated op-node /
-  op-geth pairs in the bench process, and pass-through TCP fault proxies between the conductors (in the bench
-  process too, so they compete with the client for the same core).
+  (\`raft.store\` lmdb, snapshot threshold 48, trailing logs 32, snapshot interval 1 s) talking Raft to each other
+  directly, and simulated op-node / op-geth pairs in the bench process. (Until 2026-12-07 the devnet's fault
+  proxies relayed every AppendEntries through the bench process, adding two relay hops to every replicated
+  payload; no benchmark partitions the cluster, so they are now off.)
 - The soak and the e2e commit rows are driven through the simulated op-node of the sequencing member: it builds
   each block on its head (so the FSM takes it as the new head, as in production) and commits it to its conductor
   with op-node's client policy, the body encoded before the clock starts; the devnet's block timer is off

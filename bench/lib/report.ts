@@ -273,7 +273,7 @@ export function renderMarkdown(r: ReportInput): string {
   if (s.e2e) {
     L.push('## End-to-end commit through the daemon', '');
     L.push(
-      "Leader conductor of the devnet (3 real `src/cli/main.ts` processes, lmdb stores, TCP Raft through the devnet's loopback fault proxies, which add one relay hop between conductors). JSON: `conductor_commitUnsafePayload`; binary: `POST /commit-unsafe-payload` with SSZ. Bodies are encoded before timing. **raft apply (daemon)** is the mean of the daemon's own `op_conductor_commit_raft_apply_duration_seconds` over the same commits, so e2e mean − that mean is the RPC edge's cost. p50 / p99 / max, ms.",
+      "Leader conductor of the devnet (3 real compiled daemon processes, lmdb stores, TCP Raft between them directly), committed to by the sequencing simulated op-node. JSON: `conductor_commitUnsafePayload`; binary: `POST /commit-unsafe-payload` with SSZ. Bodies are encoded before timing. **raft apply (daemon)** is the mean of the daemon's own `op_conductor_commit_raft_apply_duration_seconds` over the same commits, so e2e mean − that mean is the RPC edge's cost. p50 / p99 / max, ms.",
       '',
     );
     L.push('| size | mode | SSZ bytes | e2e | e2e mean | raft apply mean (daemon) | RPC edge (mean) |');

@@ -37,13 +37,20 @@ export interface DevnetOptions {
   readonly conductorRuntime?: ConductorRuntime;
   /** NODE_OPTIONS for every conductor process (e.g. V8 heap flags to try). */
   readonly conductorNodeOptions?: string;
+  /**
+   * Put a fault proxy in front of each conductor's Raft port (default true): needed for partitions. The
+   * benchmarks turn them off: the proxies run in this process and relay every AppendEntries, so they
+   * would add two relay hops and this process's load to every replicated payload.
+   */
+  readonly faultProxies?: boolean;
 }
 
 export interface DevnetMember {
   readonly id: string;
   readonly conductor: ConductorProcess;
   readonly l2: L2Node;
-  readonly proxy: FaultProxy;
+  /** Absent when the devnet runs without fault proxies. */
+  readonly proxy?: FaultProxy;
   readonly host: string;
 }
 
@@ -104,16 +111,21 @@ export class Devnet {
     mkdirSync(this.dir, { recursive: true });
     for (const [i, l2] of this.l2.nodes.entries()) {
       const host = `127.0.0.${i + 2}`;
-      const proxyHost = `127.0.1.${i + 2}`;
       const raftPort = await freePort(host);
-      const proxyPort = await freePort(proxyHost);
-      const proxy = new FaultProxy(proxyHost, proxyPort, host, raftPort);
-      await proxy.start();
+      let proxy: FaultProxy | undefined;
+      let advertised = `${host}:${raftPort}`;
+      if (this.opts.faultProxies ?? true) {
+        const proxyHost = `127.0.1.${i + 2}`;
+        const proxyPort = await freePort(proxyHost);
+        proxy = new FaultProxy(proxyHost, proxyPort, host, raftPort);
+        await proxy.start();
+        advertised = `${proxyHost}:${proxyPort}`;
+      }
       const conductor = new ConductorProcess({
         id: l2.id,
         host,
         raftPort,
-        advertised: `${proxyHost}:${proxyPort}`,
+        advertised,
         rpcPort: await freePort(host),
         metricsPort: await freePort(host),
         nodeRpc: l2.url,
@@ -127,7 +139,7 @@ export class Devnet {
         ...(this.opts.conductorNodeOptions ? { nodeOptions: this.opts.conductorNodeOptions } : {}),
       });
       l2.conductorUrl = conductor.rpcUrl;
-      this.members.push({ id: l2.id, conductor, l2, proxy, host });
+      this.members.push({ id: l2.id, conductor, l2, host, ...(proxy ? { proxy } : {}) });
     }
     try {
       await this.bootstrap();
@@ -244,15 +256,16 @@ export class Devnet {
 
   /** Cut a member off from the other conductors (both directions) and from gossip. */
   setPartitioned(m: DevnetMember, partitioned: boolean): void {
+    if (!m.proxy) throw new Error('devnet: partitions need the fault proxies (faultProxies: true)');
     m.proxy.setBlockAll(partitioned);
-    for (const o of this.members) if (o !== m) o.proxy.setSourceBlocked(m.host, partitioned);
+    for (const o of this.members) if (o !== m) o.proxy?.setSourceBlocked(m.host, partitioned);
     this.l2.setGossipIsolated(m.id, partitioned);
     this.log(`devnet: ${m.id} ${partitioned ? 'partitioned' : 'healed'}`);
   }
 
   async close(): Promise<void> {
     await Promise.all(this.members.map((m) => m.conductor.close()));
-    for (const m of this.members) await m.proxy.close();
+    for (const m of this.members) await m.proxy?.close();
     await this.l2.close();
   }
 }
