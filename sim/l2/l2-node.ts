@@ -11,6 +11,7 @@ import type { ExecutionPayloadEnvelopeJson } from '../../src/fsm/envelope.ts';
 import { blockFromEnvelope, buildBlock, type SimBlock, verifyEnvelopeHash } from './block.ts';
 import {
   jsonRpcBody,
+  postBody,
   type RpcHandler,
   type RpcHttpServer,
   rpcCall,
@@ -210,8 +211,9 @@ export class L2Node {
   private async commit(block: SimBlock, mode: CommitMode): Promise<number> {
     if (this.override) return 0;
     const binary = mode === 'binary' && this.opts.encodeSsz !== undefined;
-    const ssz = binary ? this.opts.encodeSsz!(block.envelope) : undefined;
-    const json = binary ? '' : jsonRpcBody('conductor_commitUnsafePayload', [block.envelope]);
+    const body = binary
+      ? this.opts.encodeSsz!(block.envelope)
+      : Buffer.from(jsonRpcBody('conductor_commitUnsafePayload', [block.envelope]));
     const t0 = performance.now();
     const deadline = t0 + CONDUCTOR_RPC_TIMEOUT_MS;
     let last: Error = new Error('no attempt');
@@ -219,8 +221,8 @@ export class L2Node {
       const left = deadline - performance.now();
       if (left <= 0) break;
       try {
-        if (ssz) await this.commitBinary(ssz, left);
-        else await rpcCallBody(this.conductorUrl, 'conductor_commitUnsafePayload', json, left);
+        if (binary) await this.commitBinary(body, left);
+        else await rpcCallBody(this.conductorUrl, 'conductor_commitUnsafePayload', body, left);
         if (this.dropCommitAcks) throw new Error('commit answer lost (fault)');
         return performance.now() - t0;
       } catch (e) {
@@ -232,13 +234,13 @@ export class L2Node {
   }
 
   private async commitBinary(body: Uint8Array, timeoutMs: number): Promise<void> {
-    const res = await fetch(`${this.conductorUrl}/commit-unsafe-payload`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/octet-stream' },
+    const res = await postBody(
+      `${this.conductorUrl}/commit-unsafe-payload`,
       body,
-      signal: AbortSignal.timeout(Math.max(1, Math.round(timeoutMs))),
-    });
-    if (res.status !== 200) throw new Error(`binary commit: HTTP ${res.status}: ${await res.text()}`);
+      'application/octet-stream',
+      timeoutMs,
+    );
+    if (res.status !== 200) throw new Error(`binary commit: HTTP ${res.status}: ${res.text}`);
   }
 
   private async conductorLeader(): Promise<boolean> {
