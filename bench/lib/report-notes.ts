@@ -54,9 +54,25 @@ export const PERFORMANCE_NOTES = `
   commit costs one round trip per follower, not two); and large entry data sent by reference (one writev per
   frame) instead of copied into a msgpack buffer per follower. In the 600-commit in-process profile the last one
   removed MsgpackWriter.raw (806 ms) and its buffer growth (203 ms) of self time.
-- **Tried and not landed.** Keeping received entry data as views into a pinned frame buffer (about 1 s less
-  copying in the same profile) was confirmed to break the e2e kill -9 scenario on its own, in a clean worktree; the
-  cause is not understood, so received entries are still copied out of the frame.
+- **Fewer fresh megabytes per commit.** The LMDB store encodes entries into one reused buffer inside its write
+  transaction (a put copies its value at once) instead of a fresh buffer per entry: in the 3-node ts-lmdb
+  cluster at 1 MB (200 commits, two runs each, --cpu-prof) V8's GC time summed over the nodes went from
+  1831/1713 to 1397/1346 ms, Raft apply p50 9.2–9.4 → 8.1–8.3 ms and p99 26–30 → 21–25 ms. The transport's
+  receive buffer keeps up to 4 MiB between frames (it kept 1 MiB, so every 1 MB frame faulted a fresh buffer
+  in): a 1 MB frame through it costs p50 0.034 instead of 0.097 ms (p90 0.039 instead of 0.314).
+- **The benchmark's own costs.** The devnet's fault proxies ran in the bench process and relayed every
+  AppendEntries (two extra hops per replicated payload); the benchmarks now run without them. The simulated
+  op-node sent its commits through fetch with a string body: a 2 MB POST costs p50 3.3 ms that way and 1.4 ms
+  through undici's request with a Buffer. Together (quick e2e section, n=15): JSON 1 MB p50 18.5–20.6 → 11.5 ms,
+  JSON 2 MB p50 40–43 → 22.7 ms, with the daemon's own Raft apply means unchanged. Figures of runs before
+  2026-12-07 include those costs.
+- **Tried and not landed.** LMDB appends with transactionSync (no event-loop round trip to start the
+  transaction, but the event loop blocks for both fsyncs) and with plain batched puts: no difference beyond the
+  run-to-run spread (100 KB p50 2.1–2.6 ms, 1 MB 5.9–7.2 ms either way). \`useWritemap\`: slower in isolation
+  (1 MB append p50 2.2 vs 1.5 ms). glibc's malloc mmap/trim thresholds raised to 8/32 MiB: no difference in the
+  Raft cluster. Received entry data as views into a pinned frame buffer: it broke the e2e kill -9 scenario in a
+  clean worktree (cause not understood), and now that the receive buffer is reused between frames it would
+  trade a fresh entry copy for a fresh frame buffer, the same number of fresh megabytes.
 
 ## Where the gaps are, and what would close them
 - **This machine.** 2 vCPUs shared by three Raft processes, the bench client, a Go cluster and (for e2e/soak) the
@@ -69,7 +85,9 @@ export const PERFORMANCE_NOTES = `
   is below what any 3-node commit on one disk reaches. Against Go the file store is ahead (ts-file rows); lmdb, the
   daemon's default and the store the goal is judged on, syncs twice per commit (data, then meta page) as bolt does.
   What would close most of the rest: \`raft.store=file\` (1.2× the floor per append in bench/store.bench.ts
-  against 2.7× for lmdb), a dedicated host, and zero-copy receive once its e2e failure is understood.
+  against 2.7× for lmdb) and a dedicated host. Inside a commit on this machine (lmdb append traced in the 3-node
+  cluster, 1 MB): about 0.5–1.2 ms (p90 2–6 ms) waiting for lmdb's write thread to start the transaction and
+  2.5 ms (p90 8–10 ms) for its two fsyncs, against 1.5 ms for the whole append when one process writes alone.
 - **Raft commit 1 MB p99.** Dominated by scheduler delays here (compare the Go cluster's p99 in the same run).
 - **JSON commit 1 MB p99 and binary 2 MB overhead.** The RPC edge alone (bench/commit.bench.ts, stand-in conductor)
   is a few ms at 2 MB binary; in the daemon the edge competes with two other conductors and the simulated L2 for the
