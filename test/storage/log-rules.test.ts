@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { LogEntry } from '../../src/raft/core/types.ts';
-import { decodeEntry, encodeEntry } from '../../src/raft/storage/entry-codec.ts';
+import { decodeEntry } from '../../src/raft/storage/entry-codec.ts';
+import { EntryScratch } from '../../src/raft/storage/entry-scratch.ts';
 import { checkAppend, entryBytesMax, planDelete, rangeSpan } from '../../src/raft/storage/log-rules.ts';
 import { StorageError } from '../../src/raft/storage/storage.ts';
 
@@ -27,7 +28,7 @@ test('entry codec round-trips every field, keeping absent optional fields absent
           ...(extensions === undefined ? {} : { extensions }),
           ...(appendedAtMs === undefined ? {} : { appendedAtMs }),
         };
-        const d = decodeEntry(encodeEntry(e));
+        const d = decodeEntry(new EntryScratch().encode(e));
         assert.equal(d.index, index);
         assert.equal(d.term, term);
         assert.equal(d.type, type);
@@ -41,7 +42,10 @@ test('entry codec round-trips every field, keeping absent optional fields absent
 });
 
 test('entry codec rejects short, unknown-version, unknown-type and overrunning records', () => {
-  const good = encodeEntry({ index: 3, term: 1, type: 0, data: new Uint8Array([1, 2, 3]) });
+  // A Uint8Array of its own: its slice() copies (a Buffer's would alias, and each case would inherit the last).
+  const good = Uint8Array.from(
+    new EntryScratch().encode({ index: 3, term: 1, type: 0, data: new Uint8Array([1, 2, 3]) }),
+  );
   assert.throws(() => decodeEntry(good.subarray(0, 10)), isCode('ERR_CORRUPT'));
   const v = good.slice();
   v[0] = 9;

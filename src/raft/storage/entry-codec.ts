@@ -48,16 +48,6 @@ export function encodeEntryInto(e: LogEntry, out: Uint8Array, offset: number): n
 }
 
 /**
- * One encoded entry in a buffer of its own. Uninitialised memory (every byte is written): zero-filling a
- * fresh 1 MB array costs as much as the copy itself.
- */
-export function encodeEntry(e: LogEntry): Buffer {
-  const out = Buffer.allocUnsafeSlow(encodedEntryBytes(e));
-  encodeEntryInto(e, out, 0);
-  return out;
-}
-
-/**
  * Decodes an entry; `bytes` must be exactly one encoded entry. The returned data and extensions are
  * views into `bytes` (callers pass a buffer they own).
  */

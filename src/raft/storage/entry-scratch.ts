@@ -12,7 +12,7 @@ import { encodedEntryBytes, encodeEntryInto } from './entry-codec.ts';
 
 const SCRATCH_INITIAL_BYTES = 64 * 1024;
 /** Kept between batches: a 2 MB payload's entry with room to spare. */
-export const SCRATCH_RETAINED_BYTES_MAX = 4 * 1024 * 1024;
+const SCRATCH_RETAINED_BYTES_MAX = 4 * 1024 * 1024;
 
 export class EntryScratch {
   // Uninitialised memory: every byte of a returned view is written by the encode.
