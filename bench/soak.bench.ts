@@ -63,7 +63,7 @@ function startCommitLoad(
   stop(): Promise<{ latencies: number[]; errors: number; leaderChanges: number }>;
 } {
   const transactions = fillerTransactions(SOAK_PAYLOAD_BYTES, 'soak');
-  for (const m of devnet.members) m.l2.autoSequence = false;
+  devnet.l2.setAutoSequence(false);
   let sequencer = first;
   const latencies: number[] = [];
   let errors = 0;
@@ -92,7 +92,7 @@ function startCommitLoad(
     async stop() {
       running = false;
       await loop;
-      for (const m of devnet.members) m.l2.autoSequence = true;
+      devnet.l2.setAutoSequence(true);
       return { latencies, errors, leaderChanges };
     },
   };

@@ -71,7 +71,7 @@ export async function runE2eCommitBench(
     }
     return rows;
   } finally {
-    for (const m of devnet.members) m.l2.autoSequence = true;
+    devnet.l2.setAutoSequence(true);
   }
 }
 
@@ -84,9 +84,9 @@ async function measureRow(
   sizeBytes: number,
   sszBytes: number,
 ): Promise<E2eCommitRow> {
-  for (const m of devnet.members) m.l2.autoSequence = true;
+  devnet.l2.setAutoSequence(true);
   const leader = await settleDevnet(devnet);
-  for (const m of devnet.members) m.l2.autoSequence = false;
+  devnet.l2.setAutoSequence(false);
   const { host, metricsPort } = leader.conductor.opts;
   const commit = (): Promise<number> => leader.l2.sequenceNow(transactions, mode);
   for (let i = 0; i < WARMUP; i++) await commit();

@@ -36,8 +36,7 @@ const reusedTxRoots = new WeakMap<readonly Hex[], Hex>();
 
 function transactionsRoot(txs: readonly Hex[]): Hex {
   if (txs.length === 0) return EMPTY_TRIE_ROOT;
-  const known = reusedTxRoots.get(txs);
-  return known ?? keccak256(toRlp([...txs]));
+  return reusedTxRoots.get(txs) ?? keccak256(toRlp([...txs]));
 }
 
 export function headerHash(p: ExecutionPayloadJson, parentBeaconBlockRoot: Hex): Hex {
@@ -87,12 +86,14 @@ export interface BuildBlockParams {
   readonly transactions?: readonly Hex[];
 }
 
+const TX_CHUNK_BYTES = 32 * 1024;
+
 /** Opaque transactions totalling `bytes`, for reuse across many blocks (benchmarks); the root is cached. */
 export function fillerTransactions(bytes: number, salt: string): readonly Hex[] {
   const txs = Object.freeze(
     fillTransactions(keccak256(new TextEncoder().encode(`filler/${salt}/${bytes}`)), bytes),
   );
-  reusedTxRoots.set(txs, keccak256(toRlp([...txs])));
+  reusedTxRoots.set(txs, transactionsRoot(txs));
   return txs;
 }
 
@@ -114,8 +115,6 @@ function fillTransactions(seed: Hex, bytes: number): Hex[] {
   }
   return transactions;
 }
-
-const TX_CHUNK_BYTES = 32 * 1024;
 
 export function buildBlock(params: BuildBlockParams): SimBlock {
   const seed = keccak256(new TextEncoder().encode(`${params.salt}/${params.number}/${params.parentHash}`));

@@ -103,6 +103,11 @@ export class SimL2 {
     this.published.set(b.number, set);
   }
 
+  /** Bench control: turn every node's block timer on or off (off: blocks come only from `sequenceNow`). */
+  setAutoSequence(on: boolean): void {
+    for (const n of this.nodes) n.autoSequence = on;
+  }
+
   /** Reset the gap tracker (e.g. after the warm-up before the cluster first sequences). */
   resetGap(): void {
     this.lastPublishAt = 0;
