@@ -12,12 +12,21 @@ import { DAEMON_NODE_OPTIONS } from '../../src/cli/node-options.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
+/**
+ * BENCH_NODE_ARGS: extra node flags for every process the benchmarks measure (TS Raft nodes and devnet
+ * conductors), e.g. `--cpu-prof --cpu-prof-dir=D` to profile a run; NODE_OPTIONS refuses those flags.
+ */
+export function benchNodeArgs(): string[] {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+}
+
 export const BENCH_DEVNET_RUNTIME: Pick<
   DevnetOptions,
-  'conductorRuntime' | 'conductorNodeOptions' | 'faultProxies'
+  'conductorRuntime' | 'conductorNodeOptions' | 'conductorNodeArgs' | 'faultProxies'
 > = {
   conductorRuntime: 'dist',
   conductorNodeOptions: DAEMON_NODE_OPTIONS,
+  conductorNodeArgs: benchNodeArgs(),
   faultProxies: false,
 };
 

@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { DAEMON_NODE_OPTIONS } from '../../src/cli/node-options.ts';
+import { benchNodeArgs } from './daemon-runtime.ts';
 import { waitUntil } from './stats.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -152,8 +153,8 @@ async function startNode(kind: ClusterKind, id: string, dir: string, bootstrap: 
       : [
           process.execPath,
           [
-            // BENCH_NODE_ARGS reach the TS nodes only (e.g. `--cpu-prof --cpu-prof-dir=D` to profile a run).
-            ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
+            ...benchNodeArgs(), // the TS nodes only
+
             '--import',
             'tsx',
             TS_NODE_SCRIPT,

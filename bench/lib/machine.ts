@@ -13,6 +13,12 @@ import { connect } from 'node:net';
 import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import {
+  LOOP_WINDOW_MS,
+  type LoopDelaySummary,
+  PROM_LOOP_RESOLUTION_MS,
+  summarizeLoopDelay,
+} from './loop-delay.ts';
 import { type LatencySummary, summarize } from './stats.ts';
 
 const writeAsync = promisify(write);
@@ -158,24 +164,23 @@ export async function measureLoopbackRtt(iterations: number): Promise<LatencySum
 }
 
 /**
- * An idle node process sampling its own event-loop delay at prom-client's default resolution (10 ms) — the
- * delay the machine's scheduler alone adds — so a daemon's event-loop figures can be read against it.
+ * An idle node process sampling its own event-loop delay exactly as the soak samples the daemon's: at
+ * prom-client's default resolution, one histogram per LOOP_WINDOW_MS window. What it reads is the delay the
+ * machine's scheduler alone adds, so the daemon's figures can be read against it, figure by figure.
  */
 const IDLE_LOOP_SCRIPT = `
 const { monitorEventLoopDelay } = require('node:perf_hooks');
-const h = monitorEventLoopDelay({ resolution: 10 }); h.enable();
-process.stdin.on('end', () => { h.disable();
-  process.stdout.write(JSON.stringify({ p99Ms: h.percentile(99) / 1e6, maxMs: h.max / 1e6 }) + '\\n'); process.exit(0); });
+const h = monitorEventLoopDelay({ resolution: ${PROM_LOOP_RESOLUTION_MS} }); h.enable();
+const p99 = [], max = [];
+const cut = () => { if (h.count > 0) { p99.push(h.percentile(99) / 1e6); max.push(h.max / 1e6); } h.reset(); };
+const t = setInterval(cut, ${LOOP_WINDOW_MS});
+process.stdin.on('end', () => { clearInterval(t); cut(); h.disable();
+  process.stdout.write(JSON.stringify({ p99, max }) + '\\n'); process.exit(0); });
 process.stdin.resume();
 `;
 const IDLE_PROBE_TIMEOUT_MS = 5_000;
 
-export interface LoopDelay {
-  readonly p99Ms: number;
-  readonly maxMs: number;
-}
-
-export function startIdleLoopProbe(): { stop(): Promise<LoopDelay> } {
+export function startIdleLoopProbe(): { stop(): Promise<LoopDelaySummary> } {
   const child = spawn(process.execPath, ['-e', IDLE_LOOP_SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -189,9 +194,10 @@ export function startIdleLoopProbe(): { stop(): Promise<LoopDelay> } {
       await exited;
       clearTimeout(timer);
       try {
-        return JSON.parse(out) as LoopDelay;
+        const { p99, max } = JSON.parse(out) as { p99: number[]; max: number[] };
+        return summarizeLoopDelay(p99, max);
       } catch {
-        return { p99Ms: Number.NaN, maxMs: Number.NaN };
+        return summarizeLoopDelay([], []);
       }
     },
   };

@@ -38,6 +38,8 @@ export interface ConductorProcessOptions {
   readonly runtime?: ConductorRuntime;
   /** NODE_OPTIONS for the conductor process (none by default). */
   readonly nodeOptions?: string;
+  /** Node flags before the entry point, for those NODE_OPTIONS refuses (e.g. `--cpu-prof`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export class ConductorProcess {
@@ -60,6 +62,7 @@ export class ConductorProcess {
   args(bootstrap: boolean, paused: boolean): string[] {
     const o = this.opts;
     return [
+      ...(o.nodeArgs ?? []),
       ...entryArgs[o.runtime ?? 'source'],
       `--consensus.addr=${o.host}`,
       `--consensus.port=${o.raftPort}`,

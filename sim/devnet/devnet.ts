@@ -37,6 +37,8 @@ export interface DevnetOptions {
   readonly conductorRuntime?: ConductorRuntime;
   /** NODE_OPTIONS for every conductor process (e.g. V8 heap flags to try). */
   readonly conductorNodeOptions?: string;
+  /** Node flags for every conductor process that NODE_OPTIONS refuses (e.g. `--cpu-prof --cpu-prof-dir=D`). */
+  readonly conductorNodeArgs?: readonly string[];
   /**
    * Put a fault proxy in front of each conductor's Raft port (default true): needed for partitions. The
    * benchmarks turn them off: the proxies run in this process and relay every AppendEntries, so they
@@ -137,6 +139,7 @@ export class Devnet {
         ...(this.opts.extraConductorArgs ? { extraArgs: this.opts.extraConductorArgs } : {}),
         ...(this.opts.conductorRuntime ? { runtime: this.opts.conductorRuntime } : {}),
         ...(this.opts.conductorNodeOptions ? { nodeOptions: this.opts.conductorNodeOptions } : {}),
+        ...(this.opts.conductorNodeArgs ? { nodeArgs: this.opts.conductorNodeArgs } : {}),
       });
       l2.conductorUrl = conductor.rpcUrl;
       this.members.push({ id: l2.id, conductor, l2, host, ...(proxy ? { proxy } : {}) });
