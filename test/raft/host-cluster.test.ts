@@ -1,10 +1,12 @@
 // Three RaftHosts on an in-memory network with in-memory stores: a leader is elected, applies commit on
 // every node with the FSM's return value handed back, the leader is killed and a new one elected, and no
-// acknowledged entry is lost. Also the hashicorp error texts for bootstrap-twice, non-leader apply,
+// acknowledged entry is lost; a follower that lags by more than the leader's entry cache catches up from
+// the leader's log store, byte for byte. Also the hashicorp error texts for bootstrap-twice, non-leader apply,
 // transfer to self, a stale prevIndex, and calls after shutdown. Bounded waits only; no timing asserts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { silentLogger } from '../../src/logging/logger.ts';
+import { RAFT_CORE_DEFAULTS } from '../../src/raft/core/config.ts';
 import { SeededRng } from '../../src/raft/core/rng.ts';
 import { type LogEntry, LogType, type Server, Suffrage } from '../../src/raft/core/types.ts';
 import { RaftHost } from '../../src/raft/host/raft-host.ts';
@@ -115,6 +117,29 @@ test('3-host cluster: elect, apply, kill leader, re-elect, no acknowledged entry
       leader.host.removeServer('n1', 1, WAIT_MS_MAX),
       /configuration changed since 1 \(latest is \d+\)/,
     );
+  } finally {
+    for (const n of nodes) await n.host.shutdown();
+  }
+});
+
+test('a follower cut off for longer than the entry cache catches up from the log store', async () => {
+  const { nodes, servers, net } = makeCluster(3);
+  try {
+    for (const n of nodes) await n.host.start();
+    for (const n of nodes) await n.host.bootstrap(servers);
+    const leader = await waitFor('leader', () => nodes.find((n) => n.host.state() === 'leader'));
+    const lagging = nodes.find((n) => n !== leader)!;
+    net.isolate(lagging.server.address);
+    // Twice the entry cache's bytes, each entry distinct, committed by the leader and the other follower.
+    const entryBytes = 512 * 1024;
+    const count = Math.ceil((2 * RAFT_CORE_DEFAULTS.entryCacheBytesMax) / entryBytes);
+    const payload = (i: number) => `${i}:`.padEnd(entryBytes, String.fromCharCode(97 + (i % 26)));
+    for (let i = 0; i < count; i++)
+      await leader.host.apply(new TextEncoder().encode(payload(i)), WAIT_MS_MAX);
+    assert.equal(lagging.fsm.applied.length, 0, 'the cut-off follower has nothing yet');
+    net.heal();
+    await waitFor('lagging follower caught up', () => lagging.fsm.applied.length === count);
+    for (let i = 0; i < count; i++) assert.ok(lagging.fsm.applied[i] === payload(i), `entry ${i} differs`);
   } finally {
     for (const n of nodes) await n.host.shutdown();
   }
