@@ -31,6 +31,7 @@ import {
   stopServices,
   waitForStopSignal,
 } from './lifecycle.ts';
+import { applyDaemonHeapTuning } from './node-options.ts';
 import { buildServices } from './services.ts';
 import { runSubcommand, subcommandOf } from './subcommands.ts';
 import { appVersion } from './version.ts';
@@ -141,6 +142,7 @@ export async function run(io: ProcessSurface): Promise<number> {
 
 /** Entry used by bin/op-conductor.mjs and by `node src/cli/main.ts`. */
 export async function runMain(): Promise<void> {
+  applyDaemonHeapTuning(); // process-wide V8 setting: here, not in run(), which tests call in-process
   const code = await run({
     argv: process.argv.slice(2),
     env: process.env,
