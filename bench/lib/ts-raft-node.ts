@@ -6,18 +6,22 @@
  * /apply answers `{index, applyMs}`: applyMs is RaftHost.apply() timed inside this process (propose → quorum
  * durable → applied on the leader), i.e. the Raft commit without the HTTP hop.
  * Invariants: real stores (lmdb or file) and the real TCP transport on 127.0.0.1; op-conductor's Go timing
- * defaults (as raftpeer uses); every apply bounded by APPLY_TIMEOUT_MS.
+ * defaults (as raftpeer uses); the daemon's V8 settings (the image's NODE_OPTIONS from the bench, and the
+ * heap growing factor the daemon sets at start); every apply bounded by APPLY_TIMEOUT_MS.
  * Run: node --import tsx bench/lib/ts-raft-node.ts --id n1 --dir /tmp/x --backend lmdb [--bootstrap]
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { applyDaemonHeapTuning } from '../../src/cli/node-options.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { type LogEntry, LogType, Suffrage } from '../../src/raft/core/types.ts';
 import { RaftHost } from '../../src/raft/host/raft-host.ts';
 import { RAFT_HOST_TIMING_DEFAULTS } from '../../src/raft/host/timing.ts';
 import { openNodeStores } from '../../src/raft/storage/open.ts';
 import { TcpTransport } from '../../src/raft/transport/tcp-transport.ts';
+
+applyDaemonHeapTuning();
 
 const APPLY_TIMEOUT_MS = 10_000;
 const BODY_BYTES_MAX = 64 << 20;
