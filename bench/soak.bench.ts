@@ -7,8 +7,9 @@
 // RSS anonymous vs file-backed (/proc/<pid>/status RssAnon/RssFile), V8 heap used and event-loop delay
 // p99/max (prom-client default metrics, whose event-loop histogram restarts at each scrape, so each sample is
 // one window; reported net of the histogram's 10 ms timer interval, see lib/loop-delay.ts, next to an idle
-// node process read the same way), and the bytes its data directory holds. Heap growth compares the lowest heap seen in the first
-// and in the last quarter of the run (post-GC floors, not GC noise), scaled to 10 minutes.
+// node process read the same way), and the bytes its data directory holds. Heap growth compares the lowest
+// heap seen in the first and in the last quarter of the run (post-GC floors, not GC noise), scaled to 10
+// minutes.
 // Run: node --import tsx bench/soak.bench.ts [--seconds 60] [--runtime dist|source] [--node-options '...']
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
