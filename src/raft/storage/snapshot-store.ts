@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { encode as msgpackEncode } from '@msgpack/msgpack';
 import type { Logger } from '../../logging/logger.ts';
 import type { Configuration, SnapshotMeta, Suffrage } from '../core/types.ts';
-import { crc64Ecma } from './checksums.ts';
+import { crc64Ecma, crc64EcmaYielding } from './checksums.ts';
 import { fsyncDir, ioError } from './durable-fs.ts';
 import { WriteGate } from './log-rules.ts';
 import { newestFirst, snapshotId, snapshotRetainDefault, snapshotVersion } from './snapshot-naming.ts';
@@ -162,7 +162,9 @@ export class FileSnapshotStore implements SnapshotStore {
       try {
         await mkdir(tmpDir, { mode: 0o755 });
         await writeAndSync(join(tmpDir, stateFileName), data);
-        await writeAndSync(join(tmpDir, metaFileName), Buffer.from(metaToJson(full, crc64Ecma(data))));
+        // Hashed in slices between other work: a 1 MB state would otherwise hold the event loop ~2.4 ms.
+        const crc = await crc64EcmaYielding(data);
+        await writeAndSync(join(tmpDir, metaFileName), Buffer.from(metaToJson(full, crc)));
         await fsyncDir(tmpDir);
         await rename(tmpDir, join(this.dir, full.id));
         await fsyncDir(this.dir);
