@@ -109,11 +109,13 @@ export const PERFORMANCE_NOTES = `
   cluster, 1 MB): about 0.5–1.2 ms (p90 2–6 ms) waiting for lmdb's write thread to start the transaction and
   2.5 ms (p90 8–10 ms) for its two fsyncs, against 1.5 ms for the whole append when one process writes alone.
 - **Raft commit 1 MB p99.** Dominated by scheduler delays here (compare the Go cluster's p99 in the same run).
+  Three full runs of the same code on 2026-12-07 read 37.0, 18.2 and 26.6 ms (ts-file 17.7–20.3 ms).
 - **JSON commit 1 MB p99 and binary 2 MB overhead.** The RPC edge alone (bench/commit.bench.ts, stand-in conductor)
   is a few ms at 2 MB binary; in the daemon the edge competes with two other conductors and the simulated L2 for the
   two cores, which is where the tail comes from.
-- **Event-loop delay.** The max is met; the p99 of the worst window is above 5 ms, and so is the idle process's
-  own worst window in the same run (see the table): most of it is the machine. The median window shows what the
+- **Event-loop delay.** The max is met; the p99 of the worst window is above 5 ms, and the idle process's own
+  worst window in the same run is close to it (4.2–5.3 ms over three full runs): most of it is the machine. The
+  median window shows what the
   daemon adds, about 1 ms: synchronous work per 1 MB commit (HTTP body chunks copied into the request buffer,
   LMDB's copy of the entry into its pages inside the write transaction, writev of the frame to two followers)
   and the remaining scavenges and full GCs.
