@@ -109,7 +109,8 @@ export const PERFORMANCE_NOTES = `
   cluster, 1 MB): about 0.5–1.2 ms (p90 2–6 ms) waiting for lmdb's write thread to start the transaction and
   2.5 ms (p90 8–10 ms) for its two fsyncs, against 1.5 ms for the whole append when one process writes alone.
 - **Raft commit 1 MB p99.** Dominated by scheduler delays here (compare the Go cluster's p99 in the same run).
-  Three full runs of the same code on 2026-12-07 read 37.0, 18.2 and 26.6 ms (in-process apply; ts-file 17.6–18.6 ms).
+  Three full runs on 2026-12-07, with no change to the commit path between them, read 37.0, 18.2 and 26.6 ms
+  (in-process apply; ts-file 17.6–18.6 ms).
 - **JSON commit 1 MB p99 and binary 2 MB overhead.** The RPC edge alone (bench/commit.bench.ts, stand-in conductor)
   is a few ms at 2 MB binary; in the daemon the edge competes with two other conductors and the simulated L2 for the
   two cores, which is where the tail comes from.
