@@ -57,13 +57,22 @@ function exactSink(length: number): Sink {
   };
 }
 
+/**
+ * Copy `chunk` into a Buffer over a SharedArrayBuffer at `at`. `TypedArray.prototype.set` (and
+ * `Buffer.copy`, which uses it) copies into shared memory with V8's relaxed-atomic memmove, which falls back
+ * to a byte loop unless source and destination are mutually word-aligned; HTTP body chunks land at
+ * arbitrary offsets, so a 2 MB body cost ~0.6–1 ms of the event loop. `fill` with a Buffer of exactly the
+ * range's length is one plain memcpy (~0.08 ms per 2 MB).
+ */
+function copyIntoShared(target: Buffer, chunk: Buffer, at: number): void {
+  if (chunk.length > 0) target.fill(chunk, at, at + chunk.length);
+}
+
 function scratchSink(scratch: ScratchBuffers, length: number): Sink {
   const buffer = scratch.take(length);
-  const view = new Uint8Array(buffer);
+  const view = Buffer.from(buffer);
   return {
-    write: (chunk, at) => {
-      view.set(chunk, at);
-    },
+    write: (chunk, at) => copyIntoShared(view, chunk, at),
     finish: (received) => scratch.lease(buffer, received),
     abandon: () => scratch.giveBack(buffer),
   };

@@ -39,6 +39,35 @@ test('every destination yields the body bytes; exact has its own buffer of exact
   }
 });
 
+test('chunks of any size and alignment, empty ones included, land byte for byte in a reused buffer', async () => {
+  // Socket chunks start at arbitrary offsets of their own memory and land at arbitrary offsets of the
+  // scratch buffer; the copy into shared memory must not depend on either being aligned.
+  const scratch = new ScratchBuffers();
+  const dirty = scratch.take(payload.length);
+  new Uint8Array(dirty).fill(0xee);
+  scratch.giveBack(dirty);
+  const sizes = [1, 0, 7, 4093, 0, 65535, 3, 65537, 12345];
+  const chunks: Buffer[] = [];
+  for (let at = 0, i = 0; at < payload.length; i++) {
+    const n = Math.min(sizes[i % sizes.length] as number, payload.length - at);
+    const lead = i % 5; // the chunk's own byteOffset inside its memory
+    const own = Buffer.alloc(lead + n, 0x55);
+    payload.copy(own, lead, at, at + n);
+    chunks.push(own.subarray(lead));
+    at += n;
+  }
+  const b = await readBody(Readable.from(chunks, { objectMode: false }), {
+    destination: 'scratch',
+    contentLength: String(payload.length),
+    limit: LIMIT,
+    scratch,
+  });
+  assert.ok(b instanceof LeasedBody);
+  assert.equal(b.bytes.buffer, dirty, 'the reused buffer');
+  assert.ok(b.bytes.equals(payload));
+  b.release();
+});
+
 test('a released scratch buffer is reused; retained buffers are bounded', async () => {
   const scratch = new ScratchBuffers();
   const opts = {
