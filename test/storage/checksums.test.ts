@@ -62,3 +62,25 @@ test('incremental updates split anywhere and the yielding variant give the one-s
   }
   assert.equal(hex(await crc64EcmaYielding(new Uint8Array(0))), hex(crc64Ecma(new Uint8Array(0))));
 });
+
+test('crc64EcmaYielding gives the event loop back once its time budget is spent, and only then', async () => {
+  const data = randomBytes(new SeededRng(66), 64 * 1024);
+  const whole = hex(crc64Ecma(data));
+  const turnsDuring = async (budgetMs: number): Promise<number> => {
+    let turns = 0;
+    let stop = false;
+    const spin = () => {
+      if (stop) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    // 1 KiB steps: 64 of them. A zero budget yields before every step after the first.
+    const crc = await crc64EcmaYielding(data, 1024, budgetMs);
+    stop = true;
+    assert.equal(hex(crc), whole);
+    return turns;
+  };
+  assert.ok((await turnsDuring(0)) >= 63, 'a spent budget yields between steps');
+  assert.equal(await turnsDuring(60_000), 0, 'an unspent budget hashes in one go');
+});
