@@ -85,7 +85,14 @@ export const PERFORMANCE_NOTES = `
   own: apply p50 7.9–8.0 vs 8.6–9.3 ms, p99 20.7–22.3 vs 23.6–24.2 ms).
 - **Snapshot CRC off the long-task list.** The same profile showed the snapshot's CRC-64 (byte-at-a-time, 2.4 ms
   per MiB, one piece every 48 commits of 1 MB) among the leader's longest tasks. Slicing-by-8 hashes 1.1 ms per
-  MiB, and the snapshot store gives the event loop back every 256 KiB.
+  MiB, and the snapshot store gives the event loop back every 256 KiB. A later profile still showed 7–12 ms
+  slices: snapshots come seconds apart, a full GC in between discards the loop's optimised code, and the first
+  quarter-MiB runs in V8's interpreter. The hash now yields on a 1 ms budget in 4 KiB steps: longest task while
+  hashing 1 MB cold 4.7–12 → 2–4.9 ms (the rest is V8 compiling the loop once), warm 1.1 ms.
+- **Copies into shared memory.** \`perf\` on the soak's leader (main thread, 12 s) put 6.6% of its samples in
+  V8's relaxed-atomic memmove: copying HTTP body chunks into the shared scratch buffer with
+  \`TypedArray.set\` goes byte by byte unless both sides are word-aligned, and socket chunks land at any offset.
+  \`Buffer.fill\` with the chunk is one memcpy: 0.08 instead of 0.6–1.1 ms per 2 MB body.
 - **Tried and not landed.** LMDB appends with transactionSync (no event-loop round trip to start the
   transaction, but the event loop blocks for both fsyncs) and with plain batched puts: no difference beyond the
   run-to-run spread (100 KB p50 2.1–2.6 ms, 1 MB 5.9–7.2 ms either way). \`useWritemap\`: slower in isolation
@@ -93,6 +100,12 @@ export const PERFORMANCE_NOTES = `
   Raft cluster. Received entry data as views into a pinned frame buffer: it broke the e2e kill -9 scenario in a
   clean worktree (cause not understood), and now that the receive buffer is reused between frames it would
   trade a fresh entry copy for a fresh frame buffer, the same number of fresh megabytes.
+  Applying entries that two followers have committed while the leader's own append is still running (etcd's
+  asynchronous storage writes): a trace of 610 ts-lmdb commits (100 KB and 1 MB) found the leader's write
+  ending after the followers' quorum in 57 (9%), by 0.07 ms at the median and 8.3 ms at most. Disk stalls
+  hit all three processes at once, so it would not move the tail enough to justify reordering the host's
+  writes. glibc tunables (mmap threshold 4 MiB, trim threshold 16–64 MiB) for the daemon: minor faults per
+  1 MB commit 550–700 → 190–380, but main-thread CPU per commit within the noise and up to 47 MiB more RSS.
 
 ## Where the gaps are, and what would close them
 - **This machine.** 2 vCPUs shared by three Raft processes, the bench client, a Go cluster and (for e2e/soak) the
