@@ -124,7 +124,13 @@ export const PERFORMANCE_NOTES = `
 - **Raft commit 1 MB p99.** Dominated by scheduler delays here (compare the Go cluster's p99 in the same run).
   Four full runs on 2026-12-07, with no change to the Raft commit path between them, read 37.0, 18.2, 26.6 and
   33.6 ms (in-process apply; ts-file 17.6–24.8 ms). In the last one the whole machine was slower: the Go
-  cluster's 1 MB p50 was 31.8 ms against 24.6 in the run before.
+  cluster's 1 MB p50 was 31.8 ms against 24.6 in the run before. The slow commits come in the machine's slow
+  moments: in a separate 300-round run (100 KB and 1 MB, per-commit samples kept), the rounds holding each TS
+  cluster's slowest 3% found the Go cluster, within one round, at its 85th–93rd percentile (median over
+  those rounds). Against the file store, lmdb's second fsync is what grows under contention: alone, a 1 MB
+  append costs 1.04 ms p50 on lmdb and 1.27 ms on the file store (steady state with compaction); in the
+  cluster, where each fsync queues behind the other two processes' flushes, the commit costs 10.2 against
+  4.4 ms.
 - **JSON commit 1 MB p99 and binary 2 MB overhead.** The RPC edge alone (bench/commit.bench.ts, stand-in conductor)
   is a few ms at 2 MB binary; in the daemon the edge competes with two other conductors and the simulated L2 for the
   two cores, which is where the tail comes from.
