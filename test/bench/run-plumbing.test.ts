@@ -8,8 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { collectFigures, judgeGoals, type RaftRow } from '../../bench/lib/report.ts';
 import { type BenchResults, compareFigures, type Figures } from '../../bench/lib/results.ts';
 import { percentile, summarize } from '../../bench/lib/stats.ts';
+import { raftBenchPhases } from '../../bench/raft-commit.bench.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const RUN_TIMEOUT_MS = 50_000;
@@ -49,6 +51,38 @@ test('compareFigures flags only figures > 20% worse, in the figure’s own direc
   const worse = compareFigures(before, after);
   assert.deepEqual(worse.map((w) => w.key).sort(), ['a', 'c']);
   assert.ok(worse.every((w) => w.worseBy > 1.2));
+});
+
+test('each TS backend takes turns with its own Go cluster; goals compare with the Go row paired with lmdb', () => {
+  assert.deepEqual(raftBenchPhases(['ts-lmdb', 'ts-file', 'go']), [
+    ['ts-lmdb', 'go'],
+    ['ts-file', 'go'],
+  ]);
+  assert.deepEqual(raftBenchPhases(['ts-file']), [['ts-file']]);
+  assert.deepEqual(raftBenchPhases(['go']), [['go']]);
+  const row = (kind: string, p50: number, pairedWith?: string): RaftRow => {
+    const l = summarize([p50, p50, p50]);
+    return {
+      kind,
+      sizeBytes: 100_000,
+      http: l,
+      hop: summarize([0]),
+      net: l,
+      apply: undefined,
+      leaderRssAnonBytes: 0,
+      pairedWith,
+    };
+  };
+  // The Go row paired with ts-file comes first and would give 0.25x; the lmdb pair gives 1x.
+  const raft = [row('go', 4, 'ts-file'), row('ts-file', 1), row('ts-lmdb', 2), row('go', 2, 'ts-lmdb')];
+  const goal = judgeGoals({ raft, errors: {} })[0];
+  assert.match(goal?.measured ?? '', /= 1\.00× \/ 1\.00×/);
+  const keys = Object.keys(collectFigures({ raft, errors: {} }));
+  assert.ok(keys.includes('raft.go.100KB.net.p50Ms'), 'the lmdb pair keeps the plain go key');
+  assert.ok(keys.includes('raft.go-with-ts-file.100KB.net.p50Ms'));
+  // Results from before the phases: one unpaired Go row serves every TS row.
+  const old = [row('ts-lmdb', 2), row('go', 4)];
+  assert.match(judgeGoals({ raft: old, errors: {} })[0]?.measured ?? '', /= 0\.50× \/ 0\.50×/);
 });
 
 test('bench --quick on tiny sizes writes results and a report of the expected shape; --compare flags a regression', () => {
