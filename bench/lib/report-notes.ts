@@ -71,6 +71,13 @@ export const PERFORMANCE_NOTES = `
   through undici's request with a Buffer. Together (quick e2e section, n=15): JSON 1 MB p50 18.5–20.6 → 11.5 ms,
   JSON 2 MB p50 40–43 → 22.7 ms, with the daemon's own Raft apply means unchanged. Figures of runs before
   2026-12-07 include those costs.
+- **One cluster's background disk work in another's commits (Raft rows).** The three Raft clusters used to
+  take turns in one phase. The file store zero-fills its next 16 MiB segment after each rollover (1 MiB synced
+  chunks, in the background), and on the one shared disk that landed in the lmdb and Go clusters' commits. At
+  1 MB, 300 commits, two runs each: ts-lmdb p99 20.2 / 21.6 ms beside Go alone against 30.9 / 32.4 ms with the
+  file cluster taking turns too; Go's p99 52.7 / 59.1 against 72.6 / 87.3 ms. Each TS backend now runs in its
+  own phase with its own Go reference (the Go row under it in the table); the Go row beside the file store
+  still carries the file store's fill (1 MB Go p99 120 ms there against 64.7 ms beside lmdb in the same run).
 - **Full GCs from buffer churn (event-loop delay, RSS).** A CPU profile of the soak's leader put a third of
   its busy time in GC, and --trace-gc showed why: a full mark-compact every ~0.75 s although the JS heap
   stayed at ~25 MiB. V8 counts ArrayBuffers allocated since the last full GC against the old generation's
@@ -121,23 +128,22 @@ export const PERFORMANCE_NOTES = `
   against 2.7× for lmdb) and a dedicated host. Inside a commit on this machine (lmdb append traced in the 3-node
   cluster, 1 MB): about 0.5–1.2 ms (p90 2–6 ms) waiting for lmdb's write thread to start the transaction and
   2.5 ms (p90 8–10 ms) for its two fsyncs, against 1.5 ms for the whole append when one process writes alone.
-- **Raft commit 1 MB p99.** Dominated by scheduler delays here (compare the Go cluster's p99 in the same run).
-  Four full runs on 2026-12-07, with no change to the Raft commit path between them, read 37.0, 18.2, 26.6 and
-  33.6 ms (in-process apply; ts-file 17.6–24.8 ms). In the last one the whole machine was slower: the Go
-  cluster's 1 MB p50 was 31.8 ms against 24.6 in the run before. The slow commits come in the machine's slow
-  moments: in a separate 300-round run (100 KB and 1 MB, per-commit samples kept), the rounds holding each TS
-  cluster's slowest 3% found the Go cluster, within one round, at its 85th–93rd percentile (median over
-  those rounds). Against the file store, lmdb's second fsync is what grows under contention: alone, a 1 MB
-  append costs 1.04 ms p50 on lmdb and 1.27 ms on the file store (steady state with compaction); in the
-  cluster, where each fsync queues behind the other two processes' flushes, the commit costs 10.2 against
-  4.4 ms.
+- **Raft commit 1 MB p99.** Dominated by the shared disk and scheduler (compare the Go cluster's p99 in the same
+  run). Until 06eccac the file-store cluster took turns with the lmdb and Go clusters, and its background
+  segment fill landed in their commits (see the benchmark-method note above); the four full runs of that
+  method read 37.0, 18.2, 26.6 and 33.6 ms. The first full run with a phase per backend read 26.0 ms, in a
+  noisy hour (the idle process's worst event-loop window 4.91 ms, max 23.1 ms). Against the file store, lmdb's
+  second fsync is what grows under contention: alone, a 1 MB append costs 1.04 ms p50 on lmdb and 1.27 ms on
+  the file store (steady state with compaction); in the cluster, where each fsync queues behind the other two
+  processes' flushes, the commit costs 10–11 against 4.4–6 ms.
 - **JSON commit 1 MB p99 and binary 2 MB overhead.** The RPC edge alone (bench/commit.bench.ts, stand-in conductor)
   is a few ms at 2 MB binary; in the daemon the edge competes with two other conductors and the simulated L2 for the
   two cores, which is where the tail comes from.
 - **Event-loop delay.** Judged on the p99 of the worst 5 s window, which the machine moves as much as the daemon
   does: the idle process's own worst window read 4.2–5.3 ms across the full runs. Before the last two RPC/CRC
-  changes the daemon read 6.89, 6.11 and 6.01 ms (not met); after them 4.73 ms (met), with its median window at
-  2.53 against 3.22 ms the run before. What the daemon adds is CPU and waiting for a core: per 1 MB JSON commit
+  changes the daemon read 6.89, 6.11 and 6.01 ms; after them 4.73 ms (idle 4.59) and then 6.30 ms (idle 4.91,
+  idle max 23.1 ms), so with the same code the verdict flips with the hour. The median window, steadier:
+  3.22 ms before, 2.53 and 2.98 ms after (idle 1.94; 1.61 and 1.80). What the daemon adds is CPU and waiting for a core: per 1 MB JSON commit
   the leader's main thread runs about 10 ms (perf, 30 s soak: HTTP body reading ~15%, Raft sends to the two
   followers ~14%, the rest JS of the commit path, mostly in V8's baseline tier at 4 commits/s) and is runnable
   but waiting for a core about 5 ms more (/proc schedstat over 48 commits).
