@@ -210,9 +210,10 @@ export class L2Node {
    */
   private async commit(block: SimBlock, mode: CommitMode): Promise<number> {
     if (this.override) return 0;
-    const binary = mode === 'binary' && this.opts.encodeSsz !== undefined;
+    const encodeSsz = mode === 'binary' ? this.opts.encodeSsz : undefined;
+    const binary = encodeSsz !== undefined;
     const body = binary
-      ? this.opts.encodeSsz!(block.envelope)
+      ? encodeSsz(block.envelope)
       : Buffer.from(jsonRpcBody('conductor_commitUnsafePayload', [block.envelope]));
     const t0 = performance.now();
     const deadline = t0 + CONDUCTOR_RPC_TIMEOUT_MS;
